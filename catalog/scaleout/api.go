@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/runner"
 )
 
 // AllWorkers is the WorkerAgentId that internal.job_worker_agents uses for a
@@ -21,39 +23,14 @@ import (
 var AllWorkers = uuid.MustParse("11111111-1111-1111-1111-111111111111")
 
 // ExecInfo is what the master and the package runner need to know about an
-// execution; the catalog supplies it.
-type ExecInfo struct {
-	ExecutionID  int64
-	FolderName   string
-	ProjectName  string
-	PackageName  string // e.g. "package1.dtsx"
-	LoggingLevel int    // LOGGING_LEVEL: 0 none, 1 basic, 2 performance, 3 verbose, 4 runtime lineage, 100 customized
-	Use32Bit     bool
-	Synchronized bool
-	// Parameters holds the execution parameter values by "object_type:name"
-	// (e.g. "30:MyParam", "20:CM.Conn.ConnectionString"), as text.
-	Parameters map[string]string
-}
+// execution; the catalog supplies it. It is defined in package runner (which
+// the master imports) so that runners need not import the master.
+type ExecInfo = runner.ExecInfo
 
 // EventMessage is one message a package run logs. The catalog stores it in
 // operation_messages and event_messages (and the context table) for the
-// execution.
-type EventMessage struct {
-	Time              time.Time
-	MessageType       int16 // 30 pre-execute, 40 post-execute, 70 information, 110 warning, 120 error, 130 task failed, ...
-	MessageSourceType int16 // 30 package, 40 task, 50 container, 60 data flow
-	Message           string
-	PackageName       string
-	EventName         string // OnPreExecute, OnPostExecute, OnInformation, OnWarning, OnError, OnTaskFailed, ...
-	SourceName        string
-	SourceID          string // a GUID in braces, as SSIS logs it
-	SubcomponentName  string
-	PackagePath       string
-	ExecutionPath     string
-	ThreadID          int32
-	MessageCode       int32
-	GUID              uuid.UUID // event_message_guid
-}
+// execution. Defined in package runner, like ExecInfo.
+type EventMessage = runner.EventMessage
 
 // Worker is a worker agent as catalog.worker_agents and the console show it.
 type Worker struct {
@@ -79,7 +56,12 @@ const (
 )
 
 // Sink receives what happens to executions. The catalog implements it. Calls
-// arrive without any master lock held, possibly from the master's goroutines.
+// arrive without any master lock held, from the master's goroutines (never
+// from the goroutine of a Master method the catalog called, so the catalog
+// may hold its own lock while it calls the Master). The calls for one
+// execution arrive one at a time and in order: AttemptStarted, Messages...,
+// then AttemptRequeued (and the next AttemptStarted) or Finished; Finished is
+// the last call for an execution.
 type Sink interface {
 	// ExecInfo returns the execution's details for the runner.
 	ExecInfo(executionID int64) (ExecInfo, bool)
