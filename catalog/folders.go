@@ -1,0 +1,154 @@
+package catalog
+
+import (
+	"context"
+	"strings"
+)
+
+// validName is the catalog's internal.is_valid_name: no characters that
+// Windows forbids in file names (the CLR check's exact rule set is
+// unconfirmed), no control characters, and not blank.
+func validName(s string) bool {
+	if strings.TrimSpace(s) == "" {
+		return false
+	}
+	for _, r := range s {
+		if r < 32 || strings.ContainsRune(`\/:*?"<>|`, r) {
+			return false
+		}
+	}
+	return true
+}
+
+// CreateFolder is catalog.create_folder; it returns @folder_id.
+func (c *Catalog) CreateFolder(ctx context.Context, tx *Tx, caller *Caller, name *string) (int64, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	s := c.st
+	sc := s.resolve(caller)
+	if e := needAccess(sc); e != nil {
+		return 0, e
+	}
+	if e := c.checkSQLAuth(sc, 1); e != nil {
+		return 0, e
+	}
+	if !sc.admin() {
+		return 0, errorf(27188, 1)
+	}
+	if name == nil || *name == "" {
+		return 0, errorf(27189, 1)
+	}
+	if !validName(*name) {
+		return 0, errorf(27199, 1, *name)
+	}
+	if s.folderByName(*name) != nil {
+		return 0, errorf(27190, 1, *name)
+	}
+	f := &Folder{ID: s.NextFolderID, Name: *name, CreatedBySID: sc.callerSID(), CreatedByName: sc.callerName(), Created: c.now()}
+	s.NextFolderID++
+	s.Folders[f.ID] = f
+	tx.record(func() { delete(s.Folders, f.ID) })
+	s.grantDefaults(tx, sc, ObjFolder, f.ID)
+	return f.ID, nil
+}
+
+// DeleteFolder is catalog.delete_folder: the folder must be empty (27196).
+func (c *Catalog) DeleteFolder(ctx context.Context, tx *Tx, caller *Caller, name *string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	s := c.st
+	sc := s.resolve(caller)
+	if e := needAccess(sc); e != nil {
+		return e
+	}
+	if e := c.checkSQLAuth(sc, 1); e != nil {
+		return e
+	}
+	if !sc.admin() {
+		return errorf(27188, 1)
+	}
+	if name == nil {
+		return errorf(27138, 1)
+	}
+	f := s.folderByName(*name)
+	if f == nil {
+		return thrown(errorf(27104, 1, *name))
+	}
+	for _, p := range s.Projects {
+		if p.FolderID == f.ID {
+			return thrown(errorf(27196, 1, f.Name))
+		}
+	}
+	for _, e := range s.Environments {
+		if e.FolderID == f.ID {
+			return thrown(errorf(27196, 1, f.Name))
+		}
+	}
+	delete(s.Folders, f.ID)
+	tx.record(func() { s.Folders[f.ID] = f })
+	s.dropObjectGrants(tx, ObjFolder, f.ID)
+	return nil
+}
+
+// RenameFolder is catalog.rename_folder.
+func (c *Catalog) RenameFolder(ctx context.Context, tx *Tx, caller *Caller, oldName, newName *string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	s := c.st
+	sc := s.resolve(caller)
+	if e := needAccess(sc); e != nil {
+		return e
+	}
+	if e := c.checkSQLAuth(sc, 1); e != nil {
+		return e
+	}
+	if !sc.admin() {
+		return errorf(27188, 1)
+	}
+	if oldName == nil || newName == nil {
+		return errorf(27138, 1)
+	}
+	if *newName == "" {
+		return errorf(27189, 1)
+	}
+	if !validName(*newName) {
+		return errorf(27199, 1, *newName)
+	}
+	f := s.folderByName(*oldName)
+	if f == nil {
+		return thrown(errorf(27104, 1, *oldName))
+	}
+	if o := s.folderByName(*newName); o != nil && o != f {
+		return thrown(errorf(27190, 1, *newName))
+	}
+	old := f.Name
+	f.Name = *newName
+	tx.record(func() { f.Name = old })
+	return nil
+}
+
+// SetFolderDescription is catalog.set_folder_description; it needs MODIFY
+// on the folder.
+func (c *Catalog) SetFolderDescription(ctx context.Context, tx *Tx, caller *Caller, name, description *string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	s := c.st
+	sc := s.resolve(caller)
+	if e := needAccess(sc); e != nil {
+		return e
+	}
+	if e := c.checkSQLAuth(sc, 1); e != nil {
+		return e
+	}
+	if name == nil || description == nil {
+		return errorf(27138, 1)
+	}
+	f := s.folderByName(*name)
+	if f == nil || !s.canReadFolder(sc, f) || !s.check(sc, ObjFolder, f.ID, PermModify) {
+		return thrown(errorf(27104, 1, *name))
+	}
+	old := f.Description
+	f.Description = *description
+	tx.record(func() { f.Description = old })
+	return nil
+}
