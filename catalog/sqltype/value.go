@@ -28,6 +28,9 @@ type Value struct {
 	b    []byte
 	t    time.Time
 	d    *big.Int
+	// constant marks a literal (see AsConstant); it changes only the
+	// precision an integer takes in decimal arithmetic.
+	constant bool
 }
 
 // Null returns a NULL of type t (Unknown for an untyped NULL).
