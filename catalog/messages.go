@@ -61,6 +61,7 @@ var messages = map[int32]struct {
 	27182: {16, "The environment '%s' does not exist or you have not been granted the appropriate permissions to access it."},
 	27183: {16, "The environment variable '%ls' does not exist or you have not been granted the appropriate permissions to access it."},
 	27184: {16, "In order to execute this package, you need to specify values for the required parameters."},
+	27186: {16, "One or more environment variables could not be found in the referenced environment."},
 	27188: {16, "Only members of the ssis_admin or sysadmin server roles can create, delete, or rename a catalog folder."},
 	27189: {16, "Catalog folder name cannot be NULL or an empty string."},
 	27190: {16, "The folder '%ls' already exists or you have not been granted the appropriate permissions to create it."},

@@ -309,7 +309,7 @@ type secCtx struct {
 	roles    map[string]bool
 }
 
-func (sc *secCtx) admin() bool        { return sc.sysadmin || sc.roles["ssis_admin"] }
+func (sc *secCtx) admin() bool          { return sc.sysadmin || sc.roles["ssis_admin"] }
 func (sc *secCtx) has(role string) bool { return sc.roles[role] }
 
 // callerName is SUSER_NAME(); callerSID is SUSER_SID().
