@@ -3,17 +3,20 @@ package scaleout
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
+	"runtime"
+	"sync"
+	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/clock"
-	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/rows"
 	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/runner"
 )
 
-// errNotYet marks the API skeleton committed ahead of its implementation.
-var errNotYet = errors.New("scaleout: not implemented yet")
+// errStopped is the cause of the master's context once Stop was called.
+var errStopped = errors.New("scaleout: master stopped")
 
 // Master is the in-process Scale Out master. It is safe for concurrent use.
 //
@@ -30,148 +33,216 @@ var errNotYet = errors.New("scaleout: not implemented yet")
 //	internal.jobs/tasks/job_worker_agents
 //	                              Jobs/Tasks/JobWorkers or the *Source methods
 //	catalog.startup               Restore (returns the executions to mark 6 with 27165)
-type Master struct{}
+//
+// Inside, one mutex guards workers, jobs, tasks and queues; Master methods
+// and clock callbacks change state under it and queue what the Sink must
+// hear on a lane (a goroutine per lane, chosen by execution id). Lanes call
+// the Sink and the runner with no master lock held.
+type Master struct {
+	tm    timing
+	clk   clock.Clock
+	sink  Sink
+	run   runner.Runner
+	log   *slog.Logger
+	newID func() uuid.UUID
 
-// New returns a master for cfg. It does nothing until Start.
-func New(cfg Config, clk clock.Clock, sink Sink, run runner.Runner, log *slog.Logger) (*Master, error) {
-	return nil, errNotYet
+	lanes []*lane
+	idle  idleTracker
+	wg    sync.WaitGroup
+
+	mu         sync.Mutex
+	ctx        context.Context
+	cancel     context.CancelCauseFunc
+	started    bool
+	stopped    bool
+	seq        uint64
+	workers    map[uuid.UUID]*worker
+	avail      []*worker // enabled, online, below MaxTaskCount
+	availNext  int
+	jobs       map[uuid.UUID]*job
+	byExec     map[int64]*job
+	anyQ       readyQueue
+	restricted map[uuid.UUID]*readyQueue // by worker id; outlives a deleted worker
+	queued     int
+	running    map[*task]struct{} // tasks in status 2 or 3
+	local      map[int64]*attempt
+	timers     map[*mtimer]struct{}
+	sweepAt    time.Time // fast mode: when the lease sweep is due (zero: none)
+	sweepTimer *mtimer
+	st         counters
 }
 
-// Start launches the master's goroutines and timers: event lanes, and in
-// realistic mode the workers' pulls and heartbeats and the lease sweep.
-func (m *Master) Start(ctx context.Context) error { return errNotYet }
+// New returns a master for cfg. It dispatches as soon as tasks and workers
+// allow, but nothing reaches the Sink before Start.
+func New(cfg Config, clk clock.Clock, sink Sink, run runner.Runner, log *slog.Logger) (*Master, error) {
+	if clk == nil || sink == nil || run == nil {
+		return nil, errors.New("scaleout: New needs a clock, a sink and a runner")
+	}
+	tm, err := cfg.Timing.resolve()
+	if err != nil {
+		return nil, err
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	m := &Master{
+		tm:         tm,
+		clk:        clk,
+		sink:       sink,
+		run:        run,
+		log:        log,
+		newID:      cfg.NewID,
+		workers:    make(map[uuid.UUID]*worker),
+		jobs:       make(map[uuid.UUID]*job),
+		byExec:     make(map[int64]*job),
+		restricted: make(map[uuid.UUID]*readyQueue),
+		running:    make(map[*task]struct{}),
+		local:      make(map[int64]*attempt),
+		timers:     make(map[*mtimer]struct{}),
+	}
+	if m.newID == nil {
+		m.newID = uuid.New
+	}
+	n := cfg.Lanes
+	if n <= 0 {
+		n = runtime.GOMAXPROCS(0)
+	}
+	m.lanes = make([]*lane, n)
+	for i := range m.lanes {
+		m.lanes[i] = &lane{wake: make(chan struct{}, 1)}
+	}
+	m.ctx, m.cancel = context.WithCancelCause(context.Background())
+	now := clk.Now()
+	for i, wc := range cfg.Workers {
+		if _, dup := m.workers[wc.ID]; dup {
+			return nil, fmt.Errorf("scaleout: worker %d: id %s is configured twice", i+1, wc.ID)
+		}
+		if _, err := m.addWorker(wc, now); err != nil {
+			return nil, fmt.Errorf("scaleout: worker %d: %w", i+1, err)
+		}
+	}
+	return m, nil
+}
+
+// Start launches the master's goroutines and timers: the event lanes, the
+// job cleanup, and in realistic mode the workers' pulls and heartbeats and
+// the lease sweep. ctx is the parent of the context runners get; when it
+// ends the master stops as if Stop had been called.
+func (m *Master) Start(ctx context.Context) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.started {
+		return errors.New("scaleout: master already started")
+	}
+	if m.stopped {
+		return errors.New("scaleout: master stopped")
+	}
+	m.started = true
+	m.ctx, m.cancel = context.WithCancelCause(ctx)
+	for _, l := range m.lanes {
+		m.wg.Add(1)
+		go m.runLane(l)
+	}
+	now := m.clk.Now()
+	for _, w := range m.workers {
+		if w.Online {
+			w.LastOnlineTime = now
+		}
+		m.startWorkerTimers(w)
+	}
+	if m.tm.realistic {
+		m.every(m.tm.sweep, m.sweepExpired)
+	}
+	m.every(m.tm.cleanup, func() { m.cleanupJobs(m.tm.keep) })
+	m.log.Info("scale out master started", "mode", m.modeName(), "workers", len(m.workers), "lanes", len(m.lanes))
+	return nil
+}
+
+func (m *Master) modeName() string {
+	if m.tm.realistic {
+		return ModeRealistic
+	}
+	return ModeFast
+}
 
 // Stop stops the timers, delivers the events already queued, and waits for
-// the master's goroutines to end. Do not call it while holding a lock the
-// Sink takes.
-func (m *Master) Stop() {}
-
-// Settle waits until no event is queued or being delivered and no attempt is
-// being started: everything due at the clock's current time has reached the
-// Sink. Tests call it after moving a fake clock. Do not call it while
-// holding a lock the Sink takes.
-func (m *Master) Settle(ctx context.Context) error { return errNotYet }
-
-// Workers returns the worker agents ordered by id.
-func (m *Master) Workers() []Worker { return nil }
-
-// Worker returns one worker agent.
-func (m *Master) Worker(id uuid.UUID) (Worker, bool) { return Worker{}, false }
-
-// AddWorker adds a worker agent through the control surface. Its Enabled
-// flag is honoured. A duplicate id fails with 2627.
-func (m *Master) AddWorker(cfg WorkerConfig) (Worker, error) { return Worker{}, errNotYet }
-
-// Register is a worker's heartbeat to the master (update_worker_agent_status):
-// an unknown worker is inserted disabled, as on a real master; a known one is
-// brought online and its machine name and account refreshed (empty strings
-// keep the old values).
-func (m *Master) Register(id uuid.UUID, machineName, userAccount string) (Worker, error) {
-	return Worker{}, errNotYet
+// the master's goroutines to end. The master cannot be started again. Do not
+// call it while holding a lock the Sink takes.
+func (m *Master) Stop() {
+	m.halt(errStopped)
+	m.wg.Wait()
 }
 
-// EnableWorker is catalog.enable_worker_agent. uuid.Nil stands for a NULL
-// argument (27100); AllWorkers gives 27101; an unknown id 27243.
-func (m *Master) EnableWorker(id uuid.UUID) error { return errNotYet }
-
-// DisableWorker is catalog.disable_worker_agent; errors as EnableWorker.
-// Running packages continue; the worker takes no new task.
-func (m *Master) DisableWorker(id uuid.UUID) error { return errNotYet }
-
-// DeleteWorker is catalog.delete_worker_agent; errors as EnableWorker.
-// Running packages finish; the worker takes no new task.
-func (m *Master) DeleteWorker(id uuid.UUID) error { return errNotYet }
-
-// SetWorkerProperty is catalog.set_worker_agent_property: name is
-// DisplayName, Description or Tags (case-insensitive); any other name gives
-// 27101 with the name as argument.
-func (m *Master) SetWorkerProperty(id uuid.UUID, name, value string) error { return errNotYet }
-
-// SetMaxTaskCount changes a worker's MaxTaskCount (control surface).
-func (m *Master) SetMaxTaskCount(id uuid.UUID, n int) error { return errNotYet }
-
-// SetWorkerOnline starts (true) or stops (false) a worker's heartbeats, as if
-// its service or its network came back or went away. An offline worker takes
-// no task; its running packages go on, but its leases are not renewed and it
-// kills them once HeartbeatErrorTolerance has passed.
-func (m *Master) SetWorkerOnline(id uuid.UUID, online bool) error { return errNotYet }
-
-// LoseWorker simulates a crash of the worker's machine: its running packages
-// vanish without a word and it goes offline. The master learns of it only
-// when the tasks' leases expire: the task is retried, or the execution ends 6.
-func (m *Master) LoseWorker(id uuid.UUID) error { return errNotYet }
-
-// CreateJob is internal.create_job for create_execution: a job of type 1
-// and, with useAnyWorker, the all-workers row. creator is the caller's name.
-func (m *Master) CreateJob(executionID int64, useAnyWorker, use32Bit bool, creator string) (uuid.UUID, error) {
-	return uuid.Nil, errNotYet
+// halt marks the master stopped, stops its timers and tells the lanes to
+// drain and end.
+func (m *Master) halt(cause error) {
+	m.mu.Lock()
+	if !m.stopped {
+		m.stopped = true
+		for mt := range m.timers {
+			mt.t.Stop()
+		}
+		clear(m.timers)
+		m.cancel(cause)
+	}
+	m.mu.Unlock()
 }
 
-// AddJobWorker is internal.append_job_worker_agent: uuid.Nil worker 27100
-// '@WorkerAgentId'; AllWorkers 27101; an all-workers job 27251; an unknown
-// worker 27243; a worker already added 2627 (PK_job_worker_agents); an
-// unknown job 27242. Allowed before and after StartTask.
-func (m *Master) AddJobWorker(jobID, workerID uuid.UUID) error { return errNotYet }
-
-// StartTask is internal.create_execution_job for start_execution: the job's
-// one task, status 1, MaxExecutedCount = retryCount+1, ready now. A missing
-// or cancelled job gives 27242.
-func (m *Master) StartTask(jobID uuid.UUID, executionID int64, retryCount int) (uuid.UUID, error) {
-	return uuid.Nil, errNotYet
+// Settle waits until nothing is queued on or being done by a lane: every
+// event due at the clock's current time has reached the Sink and every
+// attempt started so far has its plan. Tests call it after moving a fake
+// clock. It needs Start. Do not call it while holding a lock the Sink takes.
+func (m *Master) Settle(ctx context.Context) error {
+	return m.idle.wait(ctx)
 }
 
-// CancelJob is internal.cancel_job for stop_operation: the job and its task
-// are marked cancelled. A ready task ends at once (Sink.Finished(3,
-// stopID)); a running one when its worker learns of it (at once in fast
-// mode, at the next task heartbeat in realistic mode, at lease expiry if the
-// worker is gone). Cancelling a finished job changes nothing.
-func (m *Master) CancelJob(jobID uuid.UUID, stopID int64) error { return errNotYet }
+// mtimer is a clock timer the master can stop all of at Stop.
+type mtimer struct{ t clock.Timer }
 
-// RunLocal runs a non-Scale Out execution on the server itself: no worker,
-// the same runner, Sink.AttemptStarted with a nil worker, one attempt.
-func (m *Master) RunLocal(executionID int64) error { return errNotYet }
+// after runs f with m.mu held once d has passed on the clock. Call with
+// m.mu held. Returns nil once the master is stopped.
+func (m *Master) after(d time.Duration, f func()) *mtimer {
+	if m.stopped {
+		return nil
+	}
+	mt := &mtimer{}
+	m.timers[mt] = struct{}{}
+	// The fake clock may call back from inside AfterFunc's caller only via
+	// Advance, never from AfterFunc itself, so holding m.mu here is safe.
+	mt.t = m.clk.AfterFunc(d, func() {
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		if _, ok := m.timers[mt]; !ok {
+			return // stopped
+		}
+		delete(m.timers, mt)
+		if m.stopped {
+			return
+		}
+		f()
+	})
+	return mt
+}
 
-// StopLocal stops a local run (Sink.Finished(3, stopID)). It reports false
-// when the execution has no local run in progress.
-func (m *Master) StopLocal(executionID, stopID int64) bool { return false }
+// cancelTimer stops a timer from after. Call with m.mu held.
+func (m *Master) cancelTimer(mt *mtimer) {
+	if mt == nil {
+		return
+	}
+	if _, ok := m.timers[mt]; ok {
+		delete(m.timers, mt)
+		mt.t.Stop()
+	}
+}
 
-// JobForExecution returns the job of an execution.
-func (m *Master) JobForExecution(executionID int64) (Job, bool) { return Job{}, false }
+// every runs f with m.mu held every d until the master stops. Call with
+// m.mu held.
+func (m *Master) every(d time.Duration, f func()) {
+	m.loop(d, func() bool { f(); return true })
+}
 
-// Jobs returns internal.jobs, oldest first.
-func (m *Master) Jobs() []Job { return nil }
-
-// Tasks returns internal.tasks, oldest first.
-func (m *Master) Tasks() []Task { return nil }
-
-// JobWorkers returns internal.job_worker_agents.
-func (m *Master) JobWorkers() []JobWorker { return nil }
-
-// Stats returns the master's counters.
-func (m *Master) Stats() Stats { return Stats{} }
-
-// State returns the master's persistent state.
-func (m *Master) State() State { return State{} }
-
-// Restore loads state saved by State before Start (catalog.startup). Tasks
-// that were ready or running end (status 4) and their executions are
-// returned: the catalog marks them 6 and logs the 27165 warning. Workers
-// keep their saved enabled flag, names and tags; configuration still sets
-// their machine name, account and MaxTaskCount.
-func (m *Master) Restore(st State) ([]int64, error) { return nil, errNotYet }
-
-// WorkerAgentsSource is catalog.worker_agents as a row source (columns and
-// types of reference §3.5). Visibility (ssis_admin, ssis_cluster_executor,
-// sysadmin) is the catalog's to apply.
-func (m *Master) WorkerAgentsSource() rows.Source { return nil }
-
-// JobsSource is internal.jobs as a row source (§3.8); seekable on JobId.
-func (m *Master) JobsSource() rows.Source { return nil }
-
-// TasksSource is internal.tasks as a row source (§3.8); seekable on TaskId
-// and JobId.
-func (m *Master) TasksSource() rows.Source { return nil }
-
-// JobWorkerAgentsSource is internal.job_worker_agents as a row source;
-// seekable on JobId.
-func (m *Master) JobWorkerAgentsSource() rows.Source { return nil }
+// nextSeq numbers jobs, tasks and queue entries. Call with m.mu held.
+func (m *Master) nextSeq() uint64 {
+	m.seq++
+	return m.seq
+}

@@ -1,0 +1,230 @@
+package runner
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// eventNames maps the message types a package logs to SSIS event names.
+var eventNames = map[int16]string{
+	TypePreValidate:  "OnPreValidate",
+	TypePostValidate: "OnPostValidate",
+	TypePreExecute:   "OnPreExecute",
+	TypePostExecute:  "OnPostExecute",
+	TypeProgress:     "OnProgress",
+	TypeInformation:  "OnInformation",
+	80:               "OnVariableValueChanged",
+	TypeDiagnostic:   "Diagnostic",
+	TypeWarning:      "OnWarning",
+	TypeError:        "OnError",
+	TypeTaskFailed:   "OnTaskFailed",
+	140:              "DiagnosticEx",
+	200:              "OnCustomEvent",
+}
+
+// EventName returns the SSIS event name of a message type ("" if none).
+func EventName(messageType int16) string { return eventNames[messageType] }
+
+// Logged reports whether a run at LOGGING_LEVEL level keeps a message of
+// the given type: 0 (None) keeps nothing; 2 (Performance) only errors and
+// warnings; 3 (Verbose) everything; 1 (Basic), 4 (Runtime lineage) and 100
+// (Customized, simulated as Basic) everything but diagnostic and custom
+// events.
+func Logged(level int, messageType int16) bool {
+	switch level {
+	case 0:
+		return false
+	case 2:
+		return messageType == TypeWarning || messageType == TypeError
+	case 3:
+		return true
+	}
+	switch messageType {
+	case TypeDiagnostic, 140, 200:
+		return false
+	}
+	return true
+}
+
+// namespace seeds the stable ids of simulated packages and tasks, so a
+// package keeps its id from run to run as a real one does.
+var namespace = uuid.MustParse("5f3c1f7e-2f0c-4d8e-9a51-7b1f2c3d4e5f")
+
+// source is an executable that logs: the package or its task.
+type source struct {
+	kind     int16 // SourcePackage or SourceTask
+	name     string
+	id       string // {GUID}
+	pkgPath  string
+	execPath string
+}
+
+// runLog builds the messages of one attempt.
+type runLog struct {
+	s         *Sim
+	a         Attempt
+	level     int
+	pkgFile   string
+	pkg, task source
+	thread    int32
+	at        time.Time
+	msgs      []EventMessage
+}
+
+func newLog(s *Sim, a Attempt, r Rule) *runLog {
+	lg := &runLog{s: s, a: a, level: a.Exec.LoggingLevel}
+	if lg.level == 0 {
+		return lg
+	}
+	lg.pkgFile = a.Exec.PackageName
+	base, _ := cutDtsx(a.Exec.PackageName)
+	key := strings.ToLower(a.Exec.FolderName + "\x00" + a.Exec.ProjectName + "\x00" + a.Exec.PackageName)
+	lg.pkg = source{
+		kind:     SourcePackage,
+		name:     base,
+		id:       braced(uuid.NewSHA1(namespace, []byte(key))),
+		pkgPath:  `\Package`,
+		execPath: `\` + base,
+	}
+	lg.task = source{
+		kind:     SourceTask,
+		name:     r.Task,
+		id:       braced(uuid.NewSHA1(namespace, []byte(key+"\x00"+strings.ToLower(r.Task)))),
+		pkgPath:  `\Package\` + r.Task,
+		execPath: `\` + base + `\` + r.Task,
+	}
+	// A plausible Windows thread id, stable for an attempt.
+	lg.thread = int32(1000 + (a.Exec.ExecutionID*7919+int64(a.Number)*104729)%30000)
+	if lg.thread < 1000 {
+		lg.thread += 30000
+	}
+	lg.msgs = make([]EventMessage, 0, 12)
+	return lg
+}
+
+func braced(u uuid.UUID) string { return "{" + strings.ToUpper(u.String()) + "}" }
+
+// add logs text from src with SSIS's "<source>:<kind>: <text>" shape.
+// Pre/post events with empty text get their standard wording.
+func (lg *runLog) add(src source, typ int16, code int32, text string) {
+	if !Logged(lg.level, typ) {
+		return
+	}
+	var msg string
+	switch typ {
+	case TypePreValidate:
+		msg = src.name + ":Validation has started."
+	case TypePostValidate:
+		msg = src.name + ":Validation is complete."
+	case TypePreExecute:
+		msg = src.name + ":Execution has started."
+	case TypePostExecute:
+		msg = src.name + ":Execution is complete."
+	case TypeInformation:
+		msg = src.name + ":Information: " + text
+	case TypeWarning:
+		msg = src.name + ":Warning: " + text
+	case TypeError:
+		msg = src.name + ":Error: " + text
+	case TypeTaskFailed:
+		msg = src.name + ":Task Failed: " + src.name
+	case TypeProgress:
+		msg = src.name + ":Progress: " + text
+	default:
+		msg = src.name + ":" + text
+	}
+	if text != "" && (typ == TypePreValidate || typ == TypePostValidate || typ == TypePreExecute || typ == TypePostExecute || typ == TypeTaskFailed) {
+		msg = src.name + ":" + text
+	}
+	lg.msgs = append(lg.msgs, EventMessage{
+		Time:              lg.at,
+		MessageType:       typ,
+		MessageSourceType: src.kind,
+		Message:           msg,
+		PackageName:       lg.pkgFile,
+		EventName:         eventNames[typ],
+		SourceName:        src.name,
+		SourceID:          src.id,
+		PackagePath:       src.pkgPath,
+		ExecutionPath:     src.execPath,
+		ThreadID:          lg.thread,
+		MessageCode:       code,
+		GUID:              lg.s.newGUID(),
+	})
+}
+
+func (lg *runLog) take() []EventMessage {
+	m := lg.msgs
+	lg.msgs = make([]EventMessage, 0, 8)
+	if len(m) == 0 {
+		return nil
+	}
+	return m
+}
+
+func (lg *runLog) where() string {
+	if lg.a.Machine == "" {
+		return "the server"
+	}
+	return "Scale Out worker " + lg.a.Machine
+}
+
+func (lg *runLog) startMessages(r Rule) {
+	lg.add(lg.pkg, TypePreValidate, 0, "")
+	lg.add(lg.task, TypePreValidate, 0, "")
+	lg.add(lg.task, TypePostValidate, 0, "")
+	lg.add(lg.pkg, TypePostValidate, 0, "")
+	lg.add(lg.pkg, TypePreExecute, 0, "")
+	who := ""
+	if lg.a.Account != "" {
+		who = " as " + lg.a.Account
+	}
+	lg.add(lg.pkg, TypeInformation, 0, fmt.Sprintf("Package run started on %s%s (attempt %d).", lg.where(), who, lg.a.Number))
+	lg.add(lg.task, TypePreExecute, 0, "")
+	if lg.level == 3 {
+		lg.add(lg.task, TypeProgress, 0, "Executing - 0 percent complete")
+	}
+	lg.extra(r, false)
+}
+
+func (lg *runLog) endMessages(r Rule, ok bool, d time.Duration) {
+	lg.extra(r, true)
+	if ok {
+		if lg.level == 3 {
+			lg.add(lg.task, TypeProgress, 0, "Executing - 100 percent complete")
+		}
+		lg.add(lg.task, TypePostExecute, 0, "")
+		lg.add(lg.pkg, TypeInformation, 0, fmt.Sprintf("Package run finished: succeeded. Elapsed time: %s.", elapsed(d)))
+		lg.add(lg.pkg, TypePostExecute, 0, "")
+		return
+	}
+	lg.add(lg.task, TypeError, CodeTaskFailed, fmt.Sprintf(
+		"The task failed: the emulator's rule for %s makes attempt %d of execution %d fail.",
+		lg.pkgFile, lg.a.Number, lg.a.Exec.ExecutionID))
+	lg.add(lg.task, TypeTaskFailed, 0, "")
+	lg.add(lg.task, TypePostExecute, 0, "")
+	lg.add(lg.pkg, TypeWarning, CodeMaxErrorReached,
+		"The run raised 1 error, which reaches the maximum error count of 1 (MaximumErrorCount); the package fails.")
+	lg.add(lg.pkg, TypeInformation, 0, fmt.Sprintf("Package run finished: failed. Elapsed time: %s.", elapsed(d)))
+	lg.add(lg.pkg, TypePostExecute, 0, "")
+}
+
+func (lg *runLog) extra(r Rule, onEnd bool) {
+	for _, m := range r.Messages {
+		if m.OnEnd == onEnd {
+			lg.add(lg.task, m.Type, m.Code, m.Text)
+		}
+	}
+}
+
+// elapsed renders a duration as hh:mm:ss.fff.
+func elapsed(d time.Duration) string {
+	if d < 0 {
+		d = 0
+	}
+	ms := d.Milliseconds()
+	return fmt.Sprintf("%02d:%02d:%02d.%03d", ms/3600000, ms/60000%60, ms/1000%60, ms%1000)
+}

@@ -1,0 +1,95 @@
+package scaleout
+
+// readyQueue is a min-heap of ready tasks ordered by ReadyForDispatchTime,
+// then by the order they became ready. The master keeps one for jobs any
+// worker may take and one per worker for jobs restricted to workers; a task
+// restricted to several workers sits in each of their queues and leaves all
+// of them when one worker takes it, so a pick costs O(log n) and never scans.
+type readyQueue struct {
+	items []*qent
+}
+
+// qent is one task's place in one queue.
+type qent struct {
+	t   *task
+	q   *readyQueue
+	idx int
+}
+
+func qless(a, b *task) bool {
+	if !a.ready.Equal(b.ready) {
+		return a.ready.Before(b.ready)
+	}
+	return a.seq < b.seq
+}
+
+func (q *readyQueue) len() int { return len(q.items) }
+
+func (q *readyQueue) peek() *task {
+	if q == nil || len(q.items) == 0 {
+		return nil
+	}
+	return q.items[0].t
+}
+
+func (q *readyQueue) push(t *task) *qent {
+	e := &qent{t: t, q: q, idx: len(q.items)}
+	q.items = append(q.items, e)
+	q.up(e.idx)
+	return e
+}
+
+func (q *readyQueue) remove(e *qent) {
+	i := e.idx
+	last := len(q.items) - 1
+	if i != last {
+		q.swap(i, last)
+	}
+	q.items[last] = nil
+	q.items = q.items[:last]
+	if i != last {
+		if !q.down(i) {
+			q.up(i)
+		}
+	}
+	e.idx = -1
+}
+
+func (q *readyQueue) swap(i, j int) {
+	q.items[i], q.items[j] = q.items[j], q.items[i]
+	q.items[i].idx = i
+	q.items[j].idx = j
+}
+
+func (q *readyQueue) up(i int) {
+	for i > 0 {
+		p := (i - 1) / 2
+		if !qless(q.items[i].t, q.items[p].t) {
+			return
+		}
+		q.swap(i, p)
+		i = p
+	}
+}
+
+// down sifts item i toward the leaves and reports whether it moved.
+func (q *readyQueue) down(i int) bool {
+	start := i
+	n := len(q.items)
+	for {
+		l := 2*i + 1
+		if l >= n {
+			break
+		}
+		m := l
+		if r := l + 1; r < n && qless(q.items[r].t, q.items[l].t) {
+			m = r
+		}
+		if !qless(q.items[m].t, q.items[i].t) {
+			break
+		}
+		q.swap(i, m)
+		i = m
+	}
+	return i > start
+}
