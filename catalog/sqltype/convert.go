@@ -879,12 +879,17 @@ func wall(t time.Time) time.Time {
 // since 1900-01-01 plus the fraction of the day.
 func datetimeAsDays(t time.Time) float64 {
 	w := wall(t)
-	days := math.Floor(float64(w.Sub(sqlEpoch)) / float64(24*time.Hour))
-	day := sqlEpoch.AddDate(0, 0, int(days))
-	ticks := datetimeTicks(w)
-	_ = day
-	return days + float64(ticks)/(300*86400)
+	return float64(dayNumber(w)-epochDay) + float64(datetimeTicks(w))/(300*86400)
 }
+
+// dayNumber is the number of days from 0001-01-01 to t's (wall) date.
+func dayNumber(t time.Time) int64 {
+	y, m, d := t.Date()
+	u := time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix()
+	return u/86400 + 719162
+}
+
+var epochDay = dayNumber(sqlEpoch)
 
 // daysToDateTime is the inverse: 1900-01-01 plus a number of days.
 func daysToDateTime(f float64) (time.Time, bool) {
@@ -1173,14 +1178,14 @@ func toBinary(v Value, to Type, o *ConvertOptions) (Value, error) {
 		numeric = true
 		w := wall(v.t)
 		day := time.Date(w.Year(), w.Month(), w.Day(), 0, 0, 0, 0, time.UTC)
-		days := int32(day.Sub(sqlEpoch).Hours() / 24)
+		days := int32(dayNumber(day) - epochDay)
 		b = binary.BigEndian.AppendUint32(nil, uint32(days))
 		b = binary.BigEndian.AppendUint32(b, uint32(datetimeTicks(w)))
 	case sk == SmallDateTime:
 		numeric = true
 		w := wall(v.t)
 		day := time.Date(w.Year(), w.Month(), w.Day(), 0, 0, 0, 0, time.UTC)
-		b = binary.BigEndian.AppendUint16(nil, uint16(day.Sub(sqlEpoch).Hours()/24))
+		b = binary.BigEndian.AppendUint16(nil, uint16(dayNumber(day)-epochDay))
 		b = binary.BigEndian.AppendUint16(b, uint16(w.Hour()*60+w.Minute()))
 	case sk.IsDateTime():
 		b = newDateTimeBinary(v)
@@ -1263,7 +1268,7 @@ func newDateTimeBinary(v Value) []byte {
 		}
 	}
 	if v.typ.Kind != Time {
-		days := int(time.Date(w.Year(), w.Month(), w.Day(), 0, 0, 0, 0, time.UTC).Sub(time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)).Hours() / 24)
+		days := int(dayNumber(w))
 		out = append(out, byte(days), byte(days>>8), byte(days>>16))
 	}
 	if v.typ.Kind == DateTimeOffset {

@@ -488,7 +488,7 @@ var hijriMonths = [...]string{
 // The Kuwaiti algorithm: the tabular Islamic calendar with leap years
 // 2, 5, 7, 10, 13, 16, 18, 21, 24, 26 and 29 of each 30-year cycle, which is
 // what SQL Server uses for styles 130 and 131.
-const hijriEpoch = 227014 // days from 0001-01-01 (day 0) to 1 Muharram 1 AH
+const hijriEpoch = 227013 // days from 0001-01-01 (day 0) to 1 Muharram 1 AH
 
 var hijriMonthStart = [...]int{0, 30, 59, 89, 118, 148, 177, 207, 236, 266, 295, 325, 355}
 
@@ -507,7 +507,7 @@ func hijriYearStart(y int) int {
 }
 
 func daysFromCE(y, m, d int) int {
-	return int(time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC).Sub(time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)).Hours() / 24)
+	return int(dayNumber(time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)))
 }
 
 func toHijri(y, m, d int) (int, int, int) {
