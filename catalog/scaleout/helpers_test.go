@@ -262,3 +262,16 @@ var (
 func enabled(id uuid.UUID, machine string) WorkerConfig {
 	return WorkerConfig{ID: id, Enabled: true, MachineName: machine}
 }
+
+func runnerRule(d time.Duration) runner.Rule { return runner.Rule{Duration: d} }
+
+func clockFake() *clock.Fake { return clock.NewFake(t0) }
+
+func simNoRules(t *testing.T) *runner.Sim {
+	t.Helper()
+	s, err := runner.NewSim(runner.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
