@@ -138,7 +138,7 @@ func (c *Catalog) applyLoginSpec(s *State, spec LoginSpec, now time.Time) {
 			u = db.addUser(spec.Name, l, now)
 		}
 		for _, r := range spec.Roles {
-			if role := db.roleByName(r); role != nil {
+			if role := db.roleByName(r); role != nil && role.ID != publicDBRole {
 				db.RoleMembers[role.ID][u.ID] = true
 			}
 		}
