@@ -25,6 +25,11 @@ type Call struct {
 	// Out receives the values of OUTPUT parameters; it starts as a copy of
 	// Args. The engine copies them back to the caller's variables.
 	Out []sqltype.Value
+	// ExtraOut receives the OUTPUT values of a VarArgs procedure's extra
+	// arguments (sp_executesql's statement parameters), aligned with
+	// Bound.Extra.
+	ExtraOut   []sqltype.Value
+	ExtraTypes []sqltype.Type
 
 	Caller   Principal
 	Tx       Tx     // nil outside a transaction (autocommit)

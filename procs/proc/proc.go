@@ -26,6 +26,9 @@ type Param struct {
 	Default    sqltype.Value
 	Output     bool
 	ReadOnly   bool
+	// Aliases are other names the parameter answers to (create_execution's
+	// pre-2017 @runincluster for @runinscaleout).
+	Aliases []string
 }
 
 // Def describes a procedure. Body is left to the caller's taste (a Go
@@ -62,6 +65,11 @@ func (d *Def) Param(name string) int {
 		if strings.EqualFold(d.Params[i].Name, name) {
 			return i
 		}
+		for _, a := range d.Params[i].Aliases {
+			if strings.EqualFold(a, name) {
+				return i
+			}
+		}
 	}
 	return -1
 }
@@ -81,8 +89,9 @@ type Bound struct {
 	Values []sqltype.Value
 	OutArg []int
 	// Extra holds, for VarArgs procedures, the arguments beyond Params in
-	// call order, unconverted.
-	Extra []Arg
+	// call order, unconverted; ExtraArg their indexes in the call.
+	Extra    []Arg
+	ExtraArg []int
 	// Supplied reports which parameters got an argument (DEFAULT counts as
 	// not supplied).
 	Supplied []bool
@@ -120,6 +129,7 @@ func Bind(d *Def, args []Arg, conv Converter) (*Bound, *sqlerr.Error) {
 			if pos >= n {
 				if d.VarArgs {
 					b.Extra = append(b.Extra, *a)
+					b.ExtraArg = append(b.ExtraArg, ai)
 					pos++
 					continue
 				}
@@ -132,6 +142,7 @@ func Bind(d *Def, args []Arg, conv Converter) (*Bound, *sqlerr.Error) {
 			if pi < 0 {
 				if d.VarArgs {
 					b.Extra = append(b.Extra, *a)
+					b.ExtraArg = append(b.ExtraArg, ai)
 					continue
 				}
 				return fail(sqlerr.New(8145, 16, 1, "%s is not a parameter for procedure %s.", a.Name, d.Name))

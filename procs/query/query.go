@@ -1,0 +1,247 @@
+// Package query runs relational plans over row sources: scan, point seek,
+// filter, project, sort and top. It knows nothing of T-SQL: the engine
+// compiles a SELECT into a Plan whose predicates and projections are Go
+// closures over a row, so the query engine can grow (joins, aggregates,
+// windows) behind the same Node interface without touching the parser.
+package query
+
+import (
+	"context"
+	"sort"
+
+	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/rows"
+	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/sqltype"
+)
+
+// Expr evaluates one value from the current input row.
+type Expr func(ctx context.Context, r rows.Row) (sqltype.Value, error)
+
+// Pred evaluates a predicate with three-valued logic collapsed the way WHERE
+// collapses it: only true keeps the row.
+type Pred func(ctx context.Context, r rows.Row) (bool, error)
+
+// Node is a plan node: it has a schema and produces rows in order.
+type Node interface {
+	Columns() []rows.Column
+	// Run calls fn for each row; fn returns false to stop early. The row is
+	// only valid during the call.
+	Run(ctx context.Context, fn func(rows.Row) (bool, error)) error
+}
+
+// Scan reads a row source.
+type Scan struct {
+	Source rows.Source
+}
+
+func (s *Scan) Columns() []rows.Column { return s.Source.Columns() }
+
+func (s *Scan) Run(ctx context.Context, fn func(rows.Row) (bool, error)) error {
+	var ferr error
+	err := s.Source.Scan(ctx, func(r rows.Row) bool {
+		ok, err := fn(r)
+		if err != nil {
+			ferr = err
+			return false
+		}
+		return ok
+	})
+	if ferr != nil {
+		return ferr
+	}
+	return err
+}
+
+// Seek reads the rows of a seekable source whose column Col equals the
+// value of Key (evaluated once, before the scan).
+type Seek struct {
+	Source rows.Seeker
+	Col    int
+	Key    func(ctx context.Context) (sqltype.Value, error)
+}
+
+func (s *Seek) Columns() []rows.Column { return s.Source.Columns() }
+
+func (s *Seek) Run(ctx context.Context, fn func(rows.Row) (bool, error)) error {
+	key, err := s.Key(ctx)
+	if err != nil {
+		return err
+	}
+	if key.IsNull() {
+		return nil // = NULL matches nothing
+	}
+	var ferr error
+	err = s.Source.Seek(ctx, s.Col, key, func(r rows.Row) bool {
+		ok, err := fn(r)
+		if err != nil {
+			ferr = err
+			return false
+		}
+		return ok
+	})
+	if ferr != nil {
+		return ferr
+	}
+	return err
+}
+
+// Values is a constant relation (SELECT without FROM has one empty row).
+type Values struct {
+	Cols []rows.Column
+	Rows []rows.Row
+}
+
+func (v *Values) Columns() []rows.Column { return v.Cols }
+
+func (v *Values) Run(ctx context.Context, fn func(rows.Row) (bool, error)) error {
+	for _, r := range v.Rows {
+		ok, err := fn(r)
+		if err != nil || !ok {
+			return err
+		}
+	}
+	return nil
+}
+
+// Filter keeps the rows for which Pred is true.
+type Filter struct {
+	Input Node
+	Pred  Pred
+}
+
+func (f *Filter) Columns() []rows.Column { return f.Input.Columns() }
+
+func (f *Filter) Run(ctx context.Context, fn func(rows.Row) (bool, error)) error {
+	return f.Input.Run(ctx, func(r rows.Row) (bool, error) {
+		ok, err := f.Pred(ctx, r)
+		if err != nil || !ok {
+			return err == nil, err
+		}
+		return fn(r)
+	})
+}
+
+// Project computes output columns from each input row.
+type Project struct {
+	Input Node
+	Cols  []rows.Column
+	Exprs []Expr
+}
+
+func (p *Project) Columns() []rows.Column { return p.Cols }
+
+func (p *Project) Run(ctx context.Context, fn func(rows.Row) (bool, error)) error {
+	out := make(rows.Row, len(p.Exprs))
+	return p.Input.Run(ctx, func(r rows.Row) (bool, error) {
+		for i, e := range p.Exprs {
+			v, err := e(ctx, r)
+			if err != nil {
+				return false, err
+			}
+			out[i] = v
+		}
+		return fn(out)
+	})
+}
+
+// SortKey is one ORDER BY term.
+type SortKey struct {
+	Expr Expr
+	Desc bool
+}
+
+// Compare orders two values of a sort key (NULLs first ascending, as SQL
+// Server sorts them). It returns an error for values that cannot be compared.
+type Compare func(a, b sqltype.Value) (int, error)
+
+// Sort orders its input (it materialises it).
+type Sort struct {
+	Input Node
+	Keys  []SortKey
+	Cmp   Compare
+}
+
+func (s *Sort) Columns() []rows.Column { return s.Input.Columns() }
+
+func (s *Sort) Run(ctx context.Context, fn func(rows.Row) (bool, error)) error {
+	type item struct {
+		row  rows.Row
+		keys []sqltype.Value
+	}
+	var items []item
+	err := s.Input.Run(ctx, func(r rows.Row) (bool, error) {
+		it := item{row: append(rows.Row(nil), r...), keys: make([]sqltype.Value, len(s.Keys))}
+		for i, k := range s.Keys {
+			v, err := k.Expr(ctx, r)
+			if err != nil {
+				return false, err
+			}
+			it.keys[i] = v
+		}
+		items = append(items, it)
+		return true, nil
+	})
+	if err != nil {
+		return err
+	}
+	var cmpErr error
+	sort.SliceStable(items, func(i, j int) bool {
+		for k, key := range s.Keys {
+			a, b := items[i].keys[k], items[j].keys[k]
+			var c int
+			switch {
+			case a.IsNull() && b.IsNull():
+				c = 0
+			case a.IsNull():
+				c = -1
+			case b.IsNull():
+				c = 1
+			default:
+				var err error
+				c, err = s.Cmp(a, b)
+				if err != nil && cmpErr == nil {
+					cmpErr = err
+				}
+			}
+			if key.Desc {
+				c = -c
+			}
+			if c != 0 {
+				return c < 0
+			}
+		}
+		return false
+	})
+	if cmpErr != nil {
+		return cmpErr
+	}
+	for _, it := range items {
+		ok, err := fn(it.row)
+		if err != nil || !ok {
+			return err
+		}
+	}
+	return nil
+}
+
+// Top passes at most N rows.
+type Top struct {
+	Input Node
+	N     int64
+}
+
+func (t *Top) Columns() []rows.Column { return t.Input.Columns() }
+
+func (t *Top) Run(ctx context.Context, fn func(rows.Row) (bool, error)) error {
+	if t.N <= 0 {
+		return nil
+	}
+	var n int64
+	return t.Input.Run(ctx, func(r rows.Row) (bool, error) {
+		n++
+		ok, err := fn(r)
+		if err != nil {
+			return false, err
+		}
+		return ok && n < t.N, nil
+	})
+}

@@ -1,0 +1,123 @@
+package ssisdb
+
+import (
+	"context"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/ssisdb-emulator/ssisdb-emulator/catalog"
+	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/rows"
+	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/scaleout"
+	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/sqlerr"
+	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/sqltype"
+	"github.com/ssisdb-emulator/ssisdb-emulator/procs/proc"
+)
+
+// ControlProcs returns the emulator's control procedures, schema emulator,
+// callable from any database by sysadmins only (others get 229):
+//
+//	emulator.reset                          empty the catalog (workers stay)
+//	emulator.demo_catalog                   deploy the demo folders and projects
+//	emulator.load_ispac_dir @dir, @default_folder = N'Default'
+//	                                        deploy every .ispac/.dtsx under a directory;
+//	                                        one row per folder/project deployed
+//	emulator.define_worker @worker_id, @enabled = 1, @display_name = NULL,
+//	                       @machine_name = NULL, @max_task_count = 10
+//	                                        add (or replace) a Scale Out worker agent
+//	emulator.define_logging_level @name, @description = N'', @profile = 0, @events = 0
+//	                                        add a customized logging level
+func ControlProcs(cat *catalog.Catalog) []*proc.Def {
+	b := &binder{cat: cat}
+	def := func(name string, body proc.Body, params ...proc.Param) *proc.Def {
+		return &proc.Def{Schema: "emulator", Name: name, Params: params, Body: b.admin(name, body)}
+	}
+	return []*proc.Def{
+		def("reset", func(ctx context.Context, c *proc.Call) (int32, error) {
+			cat.Reset(ctx)
+			return 0, nil
+		}),
+		def("demo_catalog", func(ctx context.Context, c *proc.Call) (int32, error) {
+			return status(cat.DemoCatalog(ctx))
+		}),
+		def("load_ispac_dir", b.loadDir, req("@dir", sqltype.NVarCharN(4000)), opt("@default_folder", tName, sqltype.NewNVarChar("Default"))),
+		def("define_worker", b.defineWorker, req("@worker_id", tGUID), opt("@enabled", tBit, sqltype.NewBit(true)),
+			optNull("@display_name", sqltype.NVarCharN(256)), optNull("@machine_name", sqltype.NVarCharN(256)),
+			opt("@max_task_count", tInt, sqltype.NewInt(int64(scaleout.DefaultMaxTaskCount)))),
+		def("define_logging_level", func(ctx context.Context, c *proc.Call) (int32, error) {
+			name := str(c, "@name")
+			if name == nil {
+				return status(sqlerr.New(27138, 16, 1, "The input parameter cannot be null. Provide a valid value for the parameter."))
+			}
+			desc := ""
+			if d := str(c, "@description"); d != nil {
+				desc = *d
+			}
+			cat.DefineLoggingLevel(ctx, *name, desc, c.Arg("@profile").Int64(), c.Arg("@events").Int64())
+			return 0, nil
+		}, req("@name", tName), opt("@description", tDesc, sqltype.NewNVarChar("")), opt("@profile", tBigInt, sqltype.NewBigInt(0)), opt("@events", tBigInt, sqltype.NewBigInt(0))),
+	}
+}
+
+// admin refuses non-sysadmins with 229, as an EXECUTE not granted would.
+func (b *binder) admin(name string, body proc.Body) proc.Body {
+	return func(ctx context.Context, c *proc.Call) (int32, error) {
+		if c.Caller == nil || !c.Caller.IsSysadmin() {
+			return 1, sqlerr.New(229, 14, 5, "The %s permission was denied on the object '%s', database '%s', schema '%s'.", "EXECUTE", name, catalog.SSISDB, "emulator")
+		}
+		return body(ctx, c)
+	}
+}
+
+func (b *binder) loadDir(ctx context.Context, c *proc.Call) (int32, error) {
+	dir := str(c, "@dir")
+	if dir == nil {
+		return status(sqlerr.New(27138, 16, 1, "The input parameter cannot be null. Provide a valid value for the parameter."))
+	}
+	folder := "Default"
+	if f := str(c, "@default_folder"); f != nil {
+		folder = *f
+	}
+	names, err := b.cat.LoadDir(ctx, *dir, folder)
+	if err != nil {
+		return status(err)
+	}
+	t := sqltype.NVarCharN(260)
+	src := &listSource{cols: []rows.Column{{Name: "deployed", Type: t}}}
+	for _, n := range names {
+		src.rows = append(src.rows, rows.Row{sqltype.NewString(t, n)})
+	}
+	return 0, c.Results.Send(ctx, src)
+}
+
+func (b *binder) defineWorker(ctx context.Context, c *proc.Call) (int32, error) {
+	id := guid(c, "@worker_id")
+	if id == nil || *id == uuid.Nil {
+		return status(sqlerr.New(27100, 16, 1, "The input parameter, '%s', cannot be null. Provide a valid value for this parameter.", "@worker_id"))
+	}
+	cfg := scaleout.WorkerConfig{ID: *id, Enabled: c.Arg("@enabled").Bool(), MaxTaskCount: int(c.Arg("@max_task_count").Int64())}
+	if s := str(c, "@display_name"); s != nil {
+		cfg.DisplayName = *s
+	}
+	if s := str(c, "@machine_name"); s != nil {
+		cfg.MachineName = strings.TrimSpace(*s)
+	}
+	_, err := b.cat.DefineWorker(ctx, cfg)
+	return status(err)
+}
+
+type listSource struct {
+	cols []rows.Column
+	rows []rows.Row
+}
+
+func (l *listSource) Columns() []rows.Column { return l.cols }
+
+func (l *listSource) Scan(_ context.Context, fn func(rows.Row) bool) error {
+	for _, r := range l.rows {
+		if !fn(r) {
+			return nil
+		}
+	}
+	return nil
+}
