@@ -450,7 +450,11 @@ func (c *compiler) createProc(x *tsql.CreateProcedureStmt) (stmt, error) {
 		def.Params = append(def.Params, pp)
 		params = append(params, paramDecl{name: p.Name, typ: t, pos: p.Pos})
 	}
-	mod, err := c.e.compileModule(c.src, "", x.Body, params)
+	schema := x.Name.Schema
+	if schema == "" {
+		schema = "dbo"
+	}
+	mod, err := c.e.compileModule(c.src, schema+"."+x.Name.Name, x.Body, params)
 	if err != nil {
 		if errs, ok := err.(tsql.Errors); ok {
 			c.errs = append(c.errs, errs...)
