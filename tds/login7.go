@@ -125,7 +125,8 @@ func decodeFeatureExt(b []byte, off int) ([]Feature, error) {
 		if r.err != nil || uint64(n) > uint64(r.left()) {
 			return nil, malformed("LOGIN7 feature 0x%02X is truncated", id)
 		}
-		data := append([]byte(nil), r.bytes(int(n))...)
+		data := make([]byte, n)
+		copy(data, r.bytes(int(n)))
 		feats = append(feats, Feature{ID: id, Data: data})
 		if len(feats) > maxFeatures {
 			return nil, malformed("LOGIN7 has too many features")

@@ -54,6 +54,7 @@ type Handler struct {
 
 	mu       sync.Mutex
 	events   []string
+	logins   []*tds.Login
 	nextTran uint64
 	sessions int
 }
@@ -75,6 +76,13 @@ func (h *Handler) Events() []string {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return append([]string(nil), h.events...)
+}
+
+// Logins returns the LOGIN7 requests of the sessions opened so far.
+func (h *Handler) Logins() []*tds.Login {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]*tds.Login(nil), h.logins...)
 }
 
 // Sessions returns how many sessions are open.
@@ -108,6 +116,7 @@ func (h *Handler) Open(_ context.Context, l *tds.Login) (tds.Session, *tds.Login
 	}
 	h.record("open:%s", l.UserName)
 	h.mu.Lock()
+	h.logins = append(h.logins, l)
 	h.sessions++
 	h.mu.Unlock()
 	lang := "us_english"
@@ -368,7 +377,11 @@ func (s *Session) echoRow(w tds.ResultWriter, kind tds.DoneKind, params []tds.Pa
 //	sp_executesql      runs @stmt as a fake command; "echo" or "select @..." echoes the value parameters
 //	sp_prepare, sp_prepexec, sp_execute, sp_unprepare   prepared handles over the same commands
 func (s *Session) RPC(ctx context.Context, rpc *tds.RPCRequest, w tds.ResultWriter) error {
-	s.h.record("rpc:%s", rpc.Name)
+	if rpc.Descriptor != 0 {
+		s.h.record("rpc:%s@%x", rpc.Name, rpc.Descriptor)
+	} else {
+		s.h.record("rpc:%s", rpc.Name)
+	}
 	name := strings.ToLower(strings.TrimPrefix(strings.ToLower(rpc.Name), "dbo."))
 	switch name {
 	case "echo", "bump":
@@ -445,7 +458,23 @@ func (s *Session) RPC(ctx context.Context, rpc *tds.RPCRequest, w tds.ResultWrit
 		}
 		return s.finishProc(w, 0, nil, false, 0)
 	}
+	if isCommand(name) {
+		// go-mssqldb sends a bare identifier as an RPC by name.
+		if err := s.exec(ctx, name, w, tds.DoneInProc, rpc.Params); err != nil {
+			return err
+		}
+		return s.finishProc(w, 0, rpc.Params, false, 0)
+	}
 	return s.procError(w, 2812, fmt.Sprintf("Could not find stored procedure '%s'.", rpc.Name))
+}
+
+// isCommand reports the one-word commands of the fake language.
+func isCommand(name string) bool {
+	switch name {
+	case "types", "nulls", "error", "fatal", "panic", "nowait", "waitrows", "commit", "rollback":
+		return true
+	}
+	return false
 }
 
 func (s *Session) procError(w tds.ResultWriter, num int32, text string) error {

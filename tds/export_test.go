@@ -1,0 +1,12 @@
+package tds
+
+import (
+	"errors"
+	"io"
+)
+
+var (
+	errEOF           = io.EOF
+	errUnexpectedEOF = io.ErrUnexpectedEOF
+	_                = errors.Is
+)
