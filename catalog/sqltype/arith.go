@@ -89,6 +89,12 @@ func DecimalResult(op Op, p1, s1, p2, s2 int) (p, s int) {
 // operands, or the error SQL Server reports for the combination (8117
 // invalid operand, 206/402 type clash, 257).
 func ArithType(op Op, a, b Type) (Type, error) {
+	return arithType(op, a, b, decimalOf(a), decimalOf(b))
+}
+
+// arithType takes the decimal forms of the operands separately so that
+// constants can use the precision of their digits.
+func arithType(op Op, a, b, da, db Type) (Type, error) {
 	if a.Kind == Unknown && b.Kind == Unknown {
 		return TInt, nil
 	}
@@ -145,7 +151,7 @@ func ArithType(op Op, a, b Type) (Type, error) {
 		}
 		return Type{Kind: hi.Kind}, nil
 	case hi.Kind == Decimal || hi.Kind == Numeric:
-		x, y := decimalOf(a), decimalOf(b)
+		x, y := da, db
 		if a.Kind.IsString() {
 			x = DecimalPS(38, y.Scale)
 		}
@@ -355,7 +361,7 @@ func Arith(op Op, a, b Value) (Value, error) {
 		}
 		return intArith(op, k, a.n, b.n)
 	}
-	t, err := ArithType(op, a.typ, b.typ)
+	t, err := arithType(op, a.typ, b.typ, decimalOfValue(a), decimalOfValue(b))
 	if err != nil {
 		return Value{}, err
 	}

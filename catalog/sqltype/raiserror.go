@@ -101,7 +101,7 @@ func FormatRaiserror(format string, args []Value) (string, error) {
 				i++
 			}
 			if i > j {
-				spec.width, _ = strconv.Atoi(format[j:i])
+				spec.width = atoiCapped(format[j:i])
 			}
 		}
 		// precision
@@ -121,9 +121,12 @@ func FormatRaiserror(format string, args []Value) (string, error) {
 				for i < len(format) && format[i] >= '0' && format[i] <= '9' {
 					i++
 				}
-				spec.prec, _ = strconv.Atoi(format[j:i])
+				spec.prec = atoiCapped(format[j:i])
 			}
 		}
+		// The message is cut at 2047 characters anyway: bound the padding.
+		spec.width = min(spec.width, RaiserrorMaxLen+1)
+		spec.prec = min(spec.prec, RaiserrorMaxLen+1)
 		// size
 		switch {
 		case strings.HasPrefix(format[i:], "I64"):
@@ -155,6 +158,18 @@ func FormatRaiserror(format string, args []Value) (string, error) {
 		out = string([]rune(out)[:RaiserrorMaxLen-3]) + "..."
 	}
 	return out, nil
+}
+
+// atoiCapped reads a run of digits, saturating far above any useful width.
+func atoiCapped(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		n = n*10 + int(s[i]-'0')
+		if n > 1<<20 {
+			return 1 << 20
+		}
+	}
+	return n
 }
 
 func invalidFormatSpec(spec string) *sqlerr.Error {
@@ -264,8 +279,8 @@ func (f *fmtSpec) render(v Value, n int, ok bool) (string, error) {
 		}
 	}
 	if f.prec >= 0 {
-		for len(digits) < f.prec {
-			digits = "0" + digits
+		if len(digits) < f.prec {
+			digits = strings.Repeat("0", f.prec-len(digits)) + digits
 		}
 		if f.prec == 0 && x == 0 {
 			digits = ""
