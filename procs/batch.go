@@ -8,16 +8,43 @@ import (
 	"github.com/ssisdb-emulator/ssisdb-emulator/tds"
 )
 
-// doneCounter notes whether a DONE-family token went out, so a request
-// that produced none still ends with one.
+// doneCounter notes whether tokens went out after the last DONE-family
+// token, so a request always ends with a DONE.
 type doneCounter struct {
 	tds.ResultWriter
-	n int
+	n    int // DONE tokens
+	tail int // tokens after the last DONE
 }
 
 func (d *doneCounter) Done(x tds.Done) error {
 	d.n++
+	d.tail = 0
 	return d.ResultWriter.Done(x)
+}
+
+func (d *doneCounter) Columns(c []tds.Column) error {
+	d.tail++
+	return d.ResultWriter.Columns(c)
+}
+
+func (d *doneCounter) Row(v []any) error {
+	d.tail++
+	return d.ResultWriter.Row(v)
+}
+
+func (d *doneCounter) Message(m tds.Message) error {
+	d.tail++
+	return d.ResultWriter.Message(m)
+}
+
+func (d *doneCounter) EnvChange(c tds.EnvChange) error {
+	d.tail++
+	return d.ResultWriter.EnvChange(c)
+}
+
+func (d *doneCounter) ReturnStatus(s int32) error {
+	d.tail++
+	return d.ResultWriter.ReturnStatus(s)
 }
 
 // Batch implements tds.Session: parse, compile, run.
@@ -29,7 +56,7 @@ func (s *Session) Batch(ctx context.Context, sql string, w tds.ResultWriter) (er
 	s.tryLevels = s.tryLevels[:0]
 	s.caught = s.caught[:0]
 	err = s.runText(ctx, sql, out)
-	if err == nil && dc.n == 0 {
+	if err == nil && (dc.n == 0 || dc.tail > 0) {
 		err = w.Done(tds.Done{Kind: tds.DoneStatement, Status: doneStatus(out.errors > 0, s.tran.count > 0)})
 	}
 	return err

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ssisdb-emulator/ssisdb-emulator/procs/scripttest"
 	"github.com/ssisdb-emulator/ssisdb-emulator/tds"
 )
 
@@ -34,14 +35,7 @@ func (r *recorder) Flush() error                        { return nil }
 type retStatus int32
 
 // outcome is what a test compares: result sets, messages and errors.
-type outcome struct {
-	results  [][][]string // result set -> row -> formatted values
-	columns  [][]string
-	errors   []tds.Message
-	infos    []string
-	counts   []int64 // DONE row counts with DONE_COUNT, in order
-	statuses []int32
-}
+type outcome = scripttest.Outcome
 
 func (r *recorder) outcome() outcome {
 	var o outcome
@@ -52,26 +46,24 @@ func (r *recorder) outcome() outcome {
 			for _, c := range x {
 				names = append(names, c.Name)
 			}
-			o.columns = append(o.columns, names)
-			o.results = append(o.results, [][]string{})
+			o.Columns = append(o.Columns, names)
+			o.Results = append(o.Results, [][]string{})
 		case []any:
 			var row []string
 			for _, v := range x {
 				row = append(row, formatGo(v))
 			}
-			o.results[len(o.results)-1] = append(o.results[len(o.results)-1], row)
+			o.Results[len(o.Results)-1] = append(o.Results[len(o.Results)-1], row)
 		case tds.Message:
 			if x.Class > 10 {
-				o.errors = append(o.errors, x)
+				o.Errors = append(o.Errors, scripttest.Error{Number: x.Number, Text: x.Text, Line: x.Line, Proc: x.Proc})
 			} else {
-				o.infos = append(o.infos, x.Text)
+				o.Infos = append(o.Infos, x.Text)
 			}
 		case tds.Done:
 			if x.Status&tds.DoneCount != 0 {
-				o.counts = append(o.counts, int64(x.RowCount))
+				o.Counts = append(o.Counts, int64(x.RowCount))
 			}
-		case retStatus:
-			o.statuses = append(o.statuses, int32(x))
 		}
 	}
 	return o

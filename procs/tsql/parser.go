@@ -744,7 +744,8 @@ func (p *parser) continuesUnsupported(start int) bool {
 		return true
 	case kwDELETE, kwUPDATE, kwINSERT, kwSELECT:
 		// ON DELETE CASCADE, FOR INSERT (triggers), GRANT SELECT, ...
-		return prev.isKw(kwON) || prev.isKw(kwFOR) || prev.isOp(opComma)
+		return prev.isKw(kwON) || prev.isKw(kwFOR) || prev.isOp(opComma) ||
+			prev.kind == tIdent && (strings.EqualFold(prev.val, "AFTER") || strings.EqualFold(prev.val, "BEFORE") || prev.isKw(kwOF))
 	}
 	return false
 }

@@ -407,6 +407,9 @@ func (p *parser) parseAlias(strings bool) string {
 		return ""
 	}
 	t := p.tok()
+	if t.isKw(kwWINDOW) && p.peek(2).isKw(kwAS) {
+		return "" // the WINDOW clause, not an alias
+	}
 	if t.kind == tQIdent || t.kind == tIdent && !t.kw.reserved() || strings && (t.kind == tString || t.kind == tNString) {
 		p.next()
 		return t.val

@@ -286,6 +286,10 @@ func (p *parser) parseSet() Stmt {
 				return nil
 			}
 			if !onOffOptions[name] {
+				if w.kw.reserved() {
+					p.fail()
+					return nil
+				}
 				return p.unknownSetOption(w)
 			}
 			s.Options = append(s.Options, name)

@@ -1,0 +1,551 @@
+package tsql
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// show renders a node as a compact S-expression so that tests can state
+// the shape they expect in one line: precedence, associativity, which
+// clause holds what.
+func show(n any) string {
+	var b strings.Builder
+	sh(&b, n)
+	return b.String()
+}
+
+func shList[T any](b *strings.Builder, xs []T, sep string) {
+	for i, x := range xs {
+		if i > 0 {
+			b.WriteString(sep)
+		}
+		sh(b, x)
+	}
+}
+
+func sh(b *strings.Builder, n any) {
+	w := func(f string, a ...any) { fmt.Fprintf(b, f, a...) }
+	switch x := n.(type) {
+	case nil:
+		b.WriteString("<nil>")
+	case *Literal:
+		switch x.Kind {
+		case LitNull:
+			b.WriteString("NULL")
+		case LitString:
+			w("'%s'", x.Text)
+		case LitNString:
+			w("N'%s'", x.Text)
+		case LitBinary:
+			w("0x%s", x.Text)
+		case LitMoney:
+			w("$%s", x.Text)
+		default:
+			b.WriteString(x.Text)
+		}
+	case *Variable:
+		b.WriteString(x.Name)
+	case *GlobalVar:
+		b.WriteString(x.Name)
+	case *ColumnRef:
+		b.WriteString(x.String())
+	case *Star:
+		if x.Table != nil {
+			b.WriteString(x.Table.String() + ".")
+		}
+		b.WriteString("*")
+	case *BareWord:
+		if x.Quoted {
+			w("word[%s]", x.Text)
+		} else {
+			w("word:%s", x.Text)
+		}
+	case *DefaultExpr:
+		b.WriteString("DEFAULT")
+	case *UnaryExpr:
+		w("(%s ", x.Op)
+		sh(b, x.X)
+		b.WriteString(")")
+	case *BinaryExpr:
+		w("(%s ", x.Op)
+		sh(b, x.L)
+		b.WriteString(" ")
+		sh(b, x.R)
+		b.WriteString(")")
+	case *IsNullExpr:
+		if x.Not {
+			b.WriteString("(IS-NOT-NULL ")
+		} else {
+			b.WriteString("(IS-NULL ")
+		}
+		sh(b, x.X)
+		b.WriteString(")")
+	case *IsDistinctExpr:
+		if x.Not {
+			b.WriteString("(IS-NOT-DISTINCT ")
+		} else {
+			b.WriteString("(IS-DISTINCT ")
+		}
+		sh(b, x.X)
+		b.WriteString(" ")
+		sh(b, x.Y)
+		b.WriteString(")")
+	case *LikeExpr:
+		if x.Not {
+			b.WriteString("(NOT-LIKE ")
+		} else {
+			b.WriteString("(LIKE ")
+		}
+		sh(b, x.X)
+		b.WriteString(" ")
+		sh(b, x.Pattern)
+		if x.Escape != nil {
+			b.WriteString(" ESCAPE ")
+			sh(b, x.Escape)
+		}
+		b.WriteString(")")
+	case *InExpr:
+		if x.Not {
+			b.WriteString("(NOT-IN ")
+		} else {
+			b.WriteString("(IN ")
+		}
+		sh(b, x.X)
+		b.WriteString(" [")
+		if x.Query != nil {
+			sh(b, x.Query)
+		} else {
+			shList(b, x.List, " ")
+		}
+		b.WriteString("])")
+	case *BetweenExpr:
+		if x.Not {
+			b.WriteString("(NOT-BETWEEN ")
+		} else {
+			b.WriteString("(BETWEEN ")
+		}
+		sh(b, x.X)
+		b.WriteString(" ")
+		sh(b, x.Lo)
+		b.WriteString(" ")
+		sh(b, x.Hi)
+		b.WriteString(")")
+	case *ExistsExpr:
+		b.WriteString("(EXISTS ")
+		sh(b, x.Query)
+		b.WriteString(")")
+	case *QuantifiedExpr:
+		q := "ANY"
+		if x.All {
+			q = "ALL"
+		}
+		w("(%s-%s ", x.Op, q)
+		sh(b, x.X)
+		b.WriteString(" ")
+		sh(b, x.Query)
+		b.WriteString(")")
+	case *SubqueryExpr:
+		b.WriteString("(SUBQUERY ")
+		sh(b, x.Query)
+		b.WriteString(")")
+	case *CaseExpr:
+		b.WriteString("(CASE")
+		if x.Operand != nil {
+			b.WriteString(" ")
+			sh(b, x.Operand)
+		}
+		for _, wc := range x.Whens {
+			b.WriteString(" (WHEN ")
+			sh(b, wc.Cond)
+			b.WriteString(" ")
+			sh(b, wc.Result)
+			b.WriteString(")")
+		}
+		if x.Else != nil {
+			b.WriteString(" (ELSE ")
+			sh(b, x.Else)
+			b.WriteString(")")
+		}
+		b.WriteString(")")
+	case *CastExpr:
+		if x.Try {
+			b.WriteString("(TRY_CAST ")
+		} else {
+			b.WriteString("(CAST ")
+		}
+		sh(b, x.X)
+		b.WriteString(" ")
+		sh(b, x.Typ)
+		b.WriteString(")")
+	case *ConvertExpr:
+		if x.Try {
+			b.WriteString("(TRY_CONVERT ")
+		} else {
+			b.WriteString("(CONVERT ")
+		}
+		sh(b, x.Typ)
+		b.WriteString(" ")
+		sh(b, x.X)
+		if x.Style != nil {
+			b.WriteString(" ")
+			sh(b, x.Style)
+		}
+		b.WriteString(")")
+	case *ParseExpr:
+		if x.Try {
+			b.WriteString("(TRY_PARSE ")
+		} else {
+			b.WriteString("(PARSE ")
+		}
+		sh(b, x.X)
+		b.WriteString(" ")
+		sh(b, x.Typ)
+		if x.Culture != nil {
+			b.WriteString(" USING ")
+			sh(b, x.Culture)
+		}
+		b.WriteString(")")
+	case *TrimExpr:
+		b.WriteString("(TRIM")
+		if x.Where != "" {
+			b.WriteString(" " + x.Where)
+		}
+		if x.Chars != nil {
+			b.WriteString(" ")
+			sh(b, x.Chars)
+		}
+		b.WriteString(" FROM ")
+		sh(b, x.X)
+		b.WriteString(")")
+	case *FuncCall:
+		b.WriteString(x.Name.String())
+		if x.Niladic {
+			return
+		}
+		b.WriteString("(")
+		if x.Distinct {
+			b.WriteString("DISTINCT ")
+		}
+		if x.Star {
+			b.WriteString("*")
+		}
+		shList(b, x.Args, ", ")
+		b.WriteString(")")
+		if len(x.WithinGroup) > 0 {
+			b.WriteString(" WITHIN GROUP (")
+			shList(b, x.WithinGroup, ", ")
+			b.WriteString(")")
+		}
+		if x.Over != nil {
+			b.WriteString(" ")
+			sh(b, x.Over)
+		}
+	case *Over:
+		if x.Window != "" && len(x.PartitionBy) == 0 && len(x.OrderBy) == 0 {
+			b.WriteString("OVER " + x.Window)
+			return
+		}
+		b.WriteString("OVER(")
+		var parts []string
+		if len(x.PartitionBy) > 0 {
+			var pb strings.Builder
+			pb.WriteString("PARTITION ")
+			shList(&pb, x.PartitionBy, ", ")
+			parts = append(parts, pb.String())
+		}
+		if len(x.OrderBy) > 0 {
+			var ob strings.Builder
+			ob.WriteString("ORDER ")
+			shList(&ob, x.OrderBy, ", ")
+			parts = append(parts, ob.String())
+		}
+		if x.Frame != nil {
+			parts = append(parts, show(x.Frame))
+		}
+		b.WriteString(strings.Join(parts, " ") + ")")
+	case *WindowFrame:
+		if x.Range {
+			b.WriteString("RANGE ")
+		} else {
+			b.WriteString("ROWS ")
+		}
+		sh(b, x.Start)
+		if x.End != nil {
+			b.WriteString("..")
+			sh(b, x.End)
+		}
+	case *FrameBound:
+		if x.N != nil {
+			sh(b, x.N)
+			b.WriteString(" ")
+		}
+		b.WriteString([]string{"?", "UNBOUNDED PRECEDING", "PRECEDING", "CURRENT ROW", "FOLLOWING", "UNBOUNDED FOLLOWING"}[x.Kind])
+	case *OrderItem:
+		sh(b, x.Expr)
+		if x.Desc {
+			b.WriteString(" DESC")
+		}
+	case *CollateExpr:
+		b.WriteString("(COLLATE ")
+		sh(b, x.X)
+		b.WriteString(" " + x.Collation + ")")
+	case *OdbcLiteral:
+		w("{%s '%s'}", x.Kind, x.Value)
+	case *UnsupportedExpr:
+		w("(UNSUPPORTED %s)", x.Feature)
+	case *DataType:
+		if x.Schema != "" {
+			b.WriteString(x.Schema + ".")
+		}
+		b.WriteString(x.Name)
+		switch {
+		case x.Max:
+			b.WriteString("(max)")
+		case len(x.Args) > 0:
+			var s []string
+			for _, a := range x.Args {
+				s = append(s, fmt.Sprint(a))
+			}
+			b.WriteString("(" + strings.Join(s, ",") + ")")
+		}
+	case *ObjectName:
+		b.WriteString(x.String())
+
+	// Queries
+	case *Query:
+		if len(x.With) > 0 {
+			b.WriteString("WITH ")
+			shList(b, x.With, ", ")
+			b.WriteString(" ")
+		}
+		sh(b, x.Body)
+		if len(x.OrderBy) > 0 {
+			b.WriteString(" ORDER BY ")
+			shList(b, x.OrderBy, ", ")
+		}
+		if x.Offset != nil {
+			b.WriteString(" OFFSET ")
+			sh(b, x.Offset)
+		}
+		if x.Fetch != nil {
+			b.WriteString(" FETCH ")
+			sh(b, x.Fetch)
+		}
+		if x.For != nil {
+			f := x.For
+			w(" FOR %s %s", f.Kind, f.Mode)
+			if f.HasElement {
+				w("('%s')", f.ElementName)
+			}
+			if f.Type {
+				b.WriteString(" TYPE")
+			}
+			if f.Root {
+				w(" ROOT('%s')", f.RootName)
+			}
+			if f.Elements != "" {
+				b.WriteString(" " + f.Elements)
+			}
+			for _, o := range f.Options {
+				b.WriteString(" " + o)
+			}
+		}
+		if len(x.Options) > 0 {
+			b.WriteString(" OPTION(")
+			for i, o := range x.Options {
+				if i > 0 {
+					b.WriteString(", ")
+				}
+				b.WriteString(o.Name)
+				if o.Value != nil {
+					b.WriteString(" ")
+					sh(b, o.Value)
+				}
+			}
+			b.WriteString(")")
+		}
+	case *CTE:
+		b.WriteString(x.Name)
+		if len(x.Columns) > 0 {
+			b.WriteString("(" + strings.Join(x.Columns, ",") + ")")
+		}
+		b.WriteString(" AS (")
+		sh(b, x.Query)
+		b.WriteString(")")
+	case *SetOpQuery:
+		w("(%s ", x.Op)
+		sh(b, x.Left)
+		b.WriteString(" ")
+		sh(b, x.Right)
+		b.WriteString(")")
+	case *ParenQuery:
+		b.WriteString("(")
+		sh(b, x.Query)
+		b.WriteString(")")
+	case *QuerySpec:
+		b.WriteString("(SELECT")
+		if x.Distinct {
+			b.WriteString(" DISTINCT")
+		}
+		if x.Top != nil {
+			b.WriteString(" TOP ")
+			sh(b, x.Top.Count)
+			if x.Top.Percent {
+				b.WriteString(" PERCENT")
+			}
+			if x.Top.WithTies {
+				b.WriteString(" WITH TIES")
+			}
+		}
+		b.WriteString(" ")
+		shList(b, x.Items, ", ")
+		if x.Into != nil {
+			b.WriteString(" INTO " + x.Into.String())
+		}
+		if len(x.From) > 0 {
+			b.WriteString(" FROM ")
+			shList(b, x.From, ", ")
+		}
+		if x.Where != nil {
+			b.WriteString(" WHERE ")
+			sh(b, x.Where)
+		}
+		if len(x.GroupBy) > 0 {
+			b.WriteString(" GROUP BY ")
+			shList(b, x.GroupBy, ", ")
+			if x.GroupByWith != "" {
+				b.WriteString(" WITH " + x.GroupByWith)
+			}
+		}
+		if x.Having != nil {
+			b.WriteString(" HAVING ")
+			sh(b, x.Having)
+		}
+		b.WriteString(")")
+	case *SelectItem:
+		switch {
+		case x.Var != nil:
+			w("%s %s ", x.Var.Name, x.AssignOp)
+			sh(b, x.Expr)
+		case x.AliasFirst:
+			w("%s = ", x.Alias)
+			sh(b, x.Expr)
+		default:
+			sh(b, x.Expr)
+			if x.Alias != "" {
+				w(" AS %s", x.Alias)
+			}
+		}
+	case *TableRef:
+		if x.Var != nil {
+			b.WriteString(x.Var.Name)
+		} else {
+			b.WriteString(x.Name.String())
+		}
+		if x.Alias != "" {
+			b.WriteString(" AS " + x.Alias)
+		}
+		if len(x.Hints) > 0 {
+			var hs []string
+			for _, h := range x.Hints {
+				hs = append(hs, h.Name)
+			}
+			b.WriteString(" WITH(" + strings.Join(hs, ",") + ")")
+		}
+		if x.Unsupported != "" {
+			b.WriteString(" !" + x.Unsupported)
+		}
+	case *DerivedTable:
+		b.WriteString("(DERIVED ")
+		sh(b, x.Query)
+		w(" AS %s", x.Alias)
+		if len(x.Columns) > 0 {
+			b.WriteString("(" + strings.Join(x.Columns, ",") + ")")
+		}
+		b.WriteString(")")
+	case *ValuesTable:
+		b.WriteString("(VALUES")
+		for _, r := range x.Rows {
+			b.WriteString(" (")
+			shList(b, r, ", ")
+			b.WriteString(")")
+		}
+		w(" AS %s(%s))", x.Alias, strings.Join(x.Columns, ","))
+	case *TableFuncRef:
+		sh(b, x.Call)
+		if x.Alias != "" {
+			b.WriteString(" AS " + x.Alias)
+		}
+		if len(x.With) > 0 {
+			var cs []string
+			for _, c := range x.With {
+				cs = append(cs, c.Name+" "+show(c.Typ)+" '"+c.Path+"'")
+			}
+			b.WriteString(" WITH(" + strings.Join(cs, ", ") + ")")
+		}
+	case *OpenRowset:
+		b.WriteString("(OPENROWSET")
+		if x.Bulk {
+			b.WriteString(" BULK ")
+			sh(b, x.File)
+			b.WriteString(" " + strings.Join(x.Options, ","))
+		} else {
+			b.WriteString(" ")
+			shList(b, x.Args, ", ")
+		}
+		w(" AS %s)", x.Alias)
+	case *JoinExpr:
+		w("(%s", x.Kind)
+		if x.Hint != "" {
+			b.WriteString(" " + x.Hint)
+		}
+		b.WriteString(" ")
+		sh(b, x.Left)
+		b.WriteString(" ")
+		sh(b, x.Right)
+		if x.On != nil {
+			b.WriteString(" ON ")
+			sh(b, x.On)
+		}
+		b.WriteString(")")
+	case *PivotTable:
+		b.WriteString("(PIVOT ")
+		sh(b, x.Source)
+		b.WriteString(" ")
+		sh(b, x.Agg)
+		b.WriteString(" FOR ")
+		sh(b, x.For)
+		w(" IN [%s] AS %s)", strings.Join(x.In, ","), x.Alias)
+	case *UnpivotTable:
+		b.WriteString("(UNPIVOT ")
+		sh(b, x.Source)
+		w(" %s FOR %s IN [%s] AS %s)", x.Value, x.For, strings.Join(x.In, ","), x.Alias)
+	default:
+		w("<%T>", n)
+	}
+}
+
+// parse1 parses src, which must hold exactly one statement.
+func parse1(t *testing.T, src string) Stmt {
+	t.Helper()
+	b, err := Parse(src)
+	if err != nil {
+		t.Fatalf("Parse(%q): %v", src, err)
+	}
+	if len(b.Stmts) != 1 {
+		t.Fatalf("Parse(%q): %d statements, want 1\n%s", src, len(b.Stmts), Dump(b))
+	}
+	return b.Stmts[0]
+}
+
+// as asserts the statement's type.
+func as[T Stmt](t *testing.T, s Stmt) T {
+	t.Helper()
+	x, ok := s.(T)
+	if !ok {
+		var zero T
+		t.Fatalf("statement is %T, want %T\n%s", s, zero, Dump(s))
+	}
+	return x
+}
