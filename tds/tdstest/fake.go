@@ -11,6 +11,7 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"strconv"
 	"strings"
@@ -508,6 +509,10 @@ func (s *Session) finishProc(w tds.ResultWriter, status int32, params []tds.Para
 		if ti.ID == tds.TypeNull {
 			ti = tds.TypeInfo{ID: tds.TypeNVarChar, Size: 2}
 		}
+		if _, ok := v.(string); ok && bump {
+			// The procedure declares its own, wider, type for the result.
+			ti = tds.TypeInfo{ID: tds.TypeNVarChar, Size: tds.MaxSize}
+		}
 		if err := w.ReturnValue(tds.ReturnValue{Ordinal: uint16(i + offset), Name: p.Name, Type: ti, Value: v}); err != nil {
 			return err
 		}
@@ -575,6 +580,19 @@ func BigString(n int) string {
 	return string(r)
 }
 
+// Logger returns a logger that writes to the test's log, so server log
+// lines show up next to the failure they explain.
+func Logger(tb testing.TB) *slog.Logger {
+	return slog.New(slog.NewTextHandler(tbWriter{tb}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+type tbWriter struct{ tb testing.TB }
+
+func (w tbWriter) Write(p []byte) (int, error) {
+	w.tb.Log(strings.TrimRight(string(p), "\n"))
+	return len(p), nil
+}
+
 // Server is a tds.Server listening on 127.0.0.1.
 type Server struct {
 	*tds.Server
@@ -588,6 +606,9 @@ func Start(tb testing.TB, cfg tds.Config, h *Handler) *Server {
 	tb.Helper()
 	if h == nil {
 		h = NewHandler()
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = Logger(tb)
 	}
 	srv, err := tds.NewServer(cfg, DefaultAuth(), h)
 	if err != nil {
