@@ -22,7 +22,7 @@ func TestScripts(t *testing.T) {
 				if err != nil {
 					t.Fatalf("batch: %v", err)
 				}
-				scripttest.Check(t, tc, r.outcome())
+				scripttest.Check(t, tc, r.Outcome())
 			})
 		}
 	}

@@ -29,6 +29,7 @@ var docWorker = uuid.MustParse("64c020e2-f819-4c2d-a22f-efb31a91e70a")
 
 type stack struct {
 	cat *catalog.Catalog
+	eng *procs.Engine
 	dsn string
 }
 
@@ -73,7 +74,7 @@ func newStack(t testing.TB) *stack {
 		m.Stop()
 		cancel()
 	})
-	return &stack{cat: cat, dsn: fmt.Sprintf("sqlserver://sa:%s@%s?database=master", "Secret%21Pass1", ln.Addr())}
+	return &stack{cat: cat, eng: eng, dsn: fmt.Sprintf("sqlserver://sa:%s@%s?database=master", "Secret%21Pass1", ln.Addr())}
 }
 
 func (st *stack) db(t testing.TB) *sql.DB {

@@ -13,6 +13,7 @@ import (
 	mssql "github.com/microsoft/go-mssqldb"
 
 	"github.com/ssisdb-emulator/ssisdb-emulator/procs/scripttest"
+	"github.com/ssisdb-emulator/ssisdb-emulator/tds"
 )
 
 // TestScriptsOverTheWire runs the engine's script tests through
@@ -22,7 +23,11 @@ func TestScriptsOverTheWire(t *testing.T) {
 	st := newStack(t)
 	db := st.db(t)
 	db.SetMaxOpenConns(4)
-	for file, cases := range scripttest.Load(t, "../testdata/scripts") {
+	files := scripttest.Load(t, "../testdata/scripts")
+	for k, v := range scripttest.Load(t, "testdata/scripts") {
+		files[k] = v
+	}
+	for file, cases := range files {
 		for _, tc := range cases {
 			t.Run(file+"/"+tc.Name, func(t *testing.T) {
 				if tc.WireSkip != "" {
@@ -48,6 +53,33 @@ func TestScriptsOverTheWire(t *testing.T) {
 					t.Fatalf("batch: %v", err)
 				}
 				scripttest.Check(t, tc, o)
+			})
+		}
+	}
+}
+
+// TestCatalogScripts runs the catalog script tests in process.
+func TestCatalogScripts(t *testing.T) {
+	st := newStack(t)
+	for file, cases := range scripttest.Load(t, "testdata/scripts") {
+		for _, tc := range cases {
+			t.Run(file+"/"+tc.Name, func(t *testing.T) {
+				ctx := context.Background()
+				sess, _, err := st.eng.Open(ctx, &tds.Login{UserName: "sa", SPID: 70})
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer sess.Close()
+				for _, b := range tc.Setup {
+					if err := sess.Batch(ctx, b, &scripttest.Recorder{}); err != nil {
+						t.Fatal(err)
+					}
+				}
+				r := &scripttest.Recorder{}
+				if err := sess.Batch(ctx, tc.SQL, r); err != nil {
+					t.Fatal(err)
+				}
+				scripttest.Check(t, tc, r.Outcome())
 			})
 		}
 	}
