@@ -687,7 +687,7 @@ func (p *parser) skipUnsupportedFrom(sb StmtBase, feature string, mode skipMode,
 			p.fail()
 			return nil
 		}
-		if depth == 0 && caseDepth == 0 && p.i > start+2 && mode == skipToBoundary {
+		if depth == 0 && caseDepth == 0 && p.i > start && mode == skipToBoundary {
 			if t.isOp(opSemi) {
 				break
 			}
@@ -744,7 +744,7 @@ func (p *parser) continuesUnsupported(start int) bool {
 		return true
 	case kwDELETE, kwUPDATE, kwINSERT, kwSELECT:
 		// ON DELETE CASCADE, FOR INSERT (triggers), GRANT SELECT, ...
-		return prev.isKw(kwON) || prev.isKw(kwFOR) || prev.isOp(opComma) ||
+		return prev.isKw(kwON) || prev.isKw(kwFOR) || prev.isOp(opComma) || prev.isKw(kwBULK) || prev.isKw(kwAS) ||
 			prev.kind == tIdent && (strings.EqualFold(prev.val, "AFTER") || strings.EqualFold(prev.val, "BEFORE") || prev.isKw(kwOF))
 	}
 	return false

@@ -20,9 +20,30 @@ func (p *parser) parseSelectStmt(with []*CTE) Stmt {
 func (p *parser) parseWithStmt() Stmt {
 	sb := p.stmtBase()
 	if t := p.peek(1); t.kind == tIdent && strings.EqualFold(t.val, "XMLNAMESPACES") {
-		return p.skipUnsupported("WITH XMLNAMESPACES", skipToBoundary)
+		// Parse the statement it prefixes, then answer for all of it.
+		p.next()
+		p.next()
+		p.skipParens()
+		var ctes []*CTE
+		if p.isOp(opComma) {
+			ctes = p.parseCTEs() // reads the comma as it would WITH
+		}
+		if !p.ok() || p.withBody(sb, ctes) == nil {
+			return nil
+		}
+		u := &Unsupported{StmtBase: sb, Feature: "WITH XMLNAMESPACES"}
+		u.End = p.lastEnd
+		return u
 	}
 	ctes := p.parseCTEs()
+	if !p.ok() {
+		return nil
+	}
+	return p.withBody(sb, ctes)
+}
+
+// withBody parses the statement that follows a WITH clause.
+func (p *parser) withBody(sb StmtBase, ctes []*CTE) Stmt {
 	if !p.ok() {
 		return nil
 	}

@@ -2,7 +2,9 @@ package tsql
 
 import "testing"
 
-func TestGoodTry(t *testing.T) {
+// TestGoodTSQLParses: batches a real server accepts (or parses under SET
+// PARSEONLY ON) next to the error rules that could wrongly catch them.
+func TestGoodTSQLParses(t *testing.T) {
 	for _, src := range []string{
 		"SET NOCOUNT ON; SELECT 1 AS v",
 		"BEGIN TRAN; SELECT @@TRANCOUNT AS v; ROLLBACK;",
