@@ -68,13 +68,12 @@ func (s *Session) RPC(ctx context.Context, req *tds.RPCRequest, w tds.ResultWrit
 		}
 		args[i] = proc.Arg{Name: p.Name, Value: v, Output: p.Output, Default: p.Default}
 	}
-	if strings.EqualFold(d.Name, "sp_executesql") && len(args) > 0 {
-		// tedious names the statement @statement; go-mssqldb sends the first
-		// two unnamed. SQL Server takes them by position.
-		for i := 0; i < len(args) && i < 2; i++ {
-			if strings.EqualFold(args[i].Name, "@statement") || strings.EqualFold(args[i].Name, "@stmt") || strings.EqualFold(args[i].Name, "@params") {
-				args[i].Name = ""
-			}
+	if req.ProcID != 0 || isWellKnown(d.Name) {
+		// The leading parameters of sp_executesql and the prepare family go
+		// by position whatever their names (tedious names sp_executesql's
+		// @statement, FreeTDS names the handle): SQL Server reads them so.
+		for i := 0; i < len(args) && i < len(d.Params); i++ {
+			args[i].Name = ""
 		}
 	}
 	top := newFrame(ctx, s, out, &module{body: &block{}}, 0)
@@ -143,6 +142,15 @@ func (s *Session) RPC(ctx context.Context, req *tds.RPCRequest, w tds.ResultWrit
 		return err
 	}
 	return out.doneProc(res.failed)
+}
+
+func isWellKnown(name string) bool {
+	for _, n := range wellKnown {
+		if strings.EqualFold(n, name) {
+			return true
+		}
+	}
+	return false
 }
 
 func rpcParamIndex(b *proc.Bound, arg int) int {
