@@ -192,6 +192,10 @@ func (t token) String() string {
 		return fmt.Sprintf("RETURNSTATUS(%d)", t.Status)
 	case tokReturnValue:
 		return fmt.Sprintf("RETURNVALUE(%d %s %v)", t.RetVal.Ordinal, t.RetVal.Name, t.RetVal.Value)
+	case tokLoginAck:
+		return fmt.Sprintf("LOGINACK(tds=%08X %q %d.%d.%d)", t.LoginTDS, t.ProgName, t.ProgVer[0], t.ProgVer[1], int(t.ProgVer[2])<<8|int(t.ProgVer[3]))
+	case tokFeatureExtAck:
+		return "FEATUREEXTACK()"
 	}
 	return fmt.Sprintf("TOKEN(%#x)", t.Type)
 }
@@ -382,7 +386,7 @@ func (c *rawClient) send(typ uint8, status uint8, payload []byte) error {
 	}
 	b := make([]byte, headerLen, headerLen+len(payload))
 	b = append(b, payload...)
-	header{Type: typ, Status: status | statusEOM, Length: uint16(len(b))}.put(b)
+	header{Type: typ, Status: status | statusEOM, Length: uint16(len(b)), PacketID: 1}.put(b)
 	_, err := c.rw.Write(b)
 	return err
 }
