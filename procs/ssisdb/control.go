@@ -3,11 +3,13 @@ package ssisdb
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/ssisdb-emulator/ssisdb-emulator/catalog"
 	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/rows"
+	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/runner"
 	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/scaleout"
 	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/sqlerr"
 	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/sqltype"
@@ -27,12 +29,19 @@ import (
 //	                                        add (or replace) a Scale Out worker agent
 //	emulator.define_logging_level @name, @description = N'', @profile = 0, @events = 0
 //	                                        add a customized logging level
-func ControlProcs(cat *catalog.Catalog) []*proc.Def {
+//	emulator.set_package_rule @folder = N'*', @project = N'*', @package = N'*',
+//	                          @outcome = N'succeed', @duration_ms = 0, @fail_first = 0
+//	                                        how runs of matching packages behave (succeed,
+//	                                        fail or hang until stopped); the newest rule wins
+//	emulator.clear_package_rules            back to the default: every run succeeds at once
+//
+// The package-rule procedures exist only when sim is not nil.
+func ControlProcs(cat *catalog.Catalog, sim *runner.Sim) []*proc.Def {
 	b := &binder{cat: cat}
 	def := func(name string, body proc.Body, params ...proc.Param) *proc.Def {
 		return &proc.Def{Schema: "emulator", Name: name, Params: params, Body: b.admin(name, body)}
 	}
-	return []*proc.Def{
+	defs := []*proc.Def{
 		def("reset", func(ctx context.Context, c *proc.Call) (int32, error) {
 			cat.Reset(ctx)
 			return 0, nil
@@ -57,6 +66,35 @@ func ControlProcs(cat *catalog.Catalog) []*proc.Def {
 			return 0, nil
 		}, req("@name", tName), opt("@description", tDesc, sqltype.NewNVarChar("")), opt("@profile", tBigInt, sqltype.NewBigInt(0)), opt("@events", tBigInt, sqltype.NewBigInt(0))),
 	}
+	if sim == nil {
+		return defs
+	}
+	pattern := func(name string) proc.Param { return opt(name, tPackage, sqltype.NewNVarChar("*")) }
+	defs = append(defs,
+		def("set_package_rule", func(ctx context.Context, c *proc.Call) (int32, error) {
+			r := runner.Rule{Folder: *str(c, "@folder"), Project: *str(c, "@project"), Package: *str(c, "@package"),
+				Duration: time.Duration(c.Arg("@duration_ms").Int64()) * time.Millisecond, FailFirst: int(c.Arg("@fail_first").Int64())}
+			switch strings.ToLower(*str(c, "@outcome")) {
+			case "succeed":
+				r.Outcome = runner.Succeed
+			case "fail":
+				r.Outcome = runner.Fail
+			case "hang":
+				r.Outcome = runner.Hang
+			default:
+				return status(sqlerr.New(27101, 16, 1, "The value specified for the input parameter, '%s', is not valid. Provide a valid value for this parameter.", "outcome"))
+			}
+			if err := sim.AddRule(r); err != nil {
+				return status(sqlerr.New(27101, 16, 1, "The value specified for the input parameter, '%s', is not valid. Provide a valid value for this parameter.", err.Error()))
+			}
+			return 0, nil
+		}, pattern("@folder"), pattern("@project"), pattern("@package"), opt("@outcome", sqltype.NVarCharN(20), sqltype.NewNVarChar("succeed")),
+			opt("@duration_ms", tBigInt, sqltype.NewBigInt(0)), opt("@fail_first", tInt, sqltype.NewInt(0))),
+		def("clear_package_rules", func(ctx context.Context, c *proc.Call) (int32, error) {
+			return status(sim.SetRules(nil))
+		}),
+	)
+	return defs
 }
 
 // admin refuses non-sysadmins with 229, as an EXECUTE not granted would.

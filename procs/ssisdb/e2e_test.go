@@ -28,9 +28,25 @@ import (
 var docWorker = uuid.MustParse("64c020e2-f819-4c2d-a22f-efb31a91e70a")
 
 type stack struct {
-	cat *catalog.Catalog
-	eng *procs.Engine
-	dsn string
+	cat     *catalog.Catalog
+	eng     *procs.Engine
+	dsn     string
+	started chan int64 // execution ids as their attempts start
+}
+
+// notifySink passes the master's events to the catalog and tells the test
+// when an attempt starts, so tests wait for state without sleeping.
+type notifySink struct {
+	*catalog.Catalog
+	started chan int64
+}
+
+func (n *notifySink) AttemptStarted(id int64, w *scaleout.Worker, attempt int, at time.Time) {
+	n.Catalog.AttemptStarted(id, w, attempt, at)
+	select {
+	case n.started <- id:
+	default:
+	}
 }
 
 // newStack runs catalog, master, engine and TDS server on 127.0.0.1:0.
@@ -46,7 +62,8 @@ func newStack(t testing.TB) *stack {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := scaleout.New(scaleout.Config{Workers: []scaleout.WorkerConfig{{ID: docWorker, Enabled: true}}}, clk, cat, sim, nil)
+	started := make(chan int64, 64)
+	m, err := scaleout.New(scaleout.Config{Workers: []scaleout.WorkerConfig{{ID: docWorker, Enabled: true}}}, clk, &notifySink{cat, started}, sim, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +74,7 @@ func newStack(t testing.TB) *stack {
 	if err := cat.DemoCatalog(ctx); err != nil {
 		t.Fatal(err)
 	}
-	eng := procs.New(procs.Config{Catalog: NewAdapter(cat), Procs: append(Procs(cat), ControlProcs(cat)...)})
+	eng := procs.New(procs.Config{Catalog: NewAdapter(cat), Procs: append(Procs(cat), ControlProcs(cat, sim)...)})
 	srv, err := tds.NewServer(tds.Config{}, cat, eng)
 	if err != nil {
 		t.Fatal(err)
@@ -74,7 +91,7 @@ func newStack(t testing.TB) *stack {
 		m.Stop()
 		cancel()
 	})
-	return &stack{cat: cat, eng: eng, dsn: fmt.Sprintf("sqlserver://sa:%s@%s?database=master", "Secret%21Pass1", ln.Addr())}
+	return &stack{cat: cat, eng: eng, started: started, dsn: fmt.Sprintf("sqlserver://sa:%s@%s?database=master", "Secret%21Pass1", ln.Addr())}
 }
 
 func (st *stack) db(t testing.TB) *sql.DB {
@@ -141,6 +158,59 @@ func TestDocExampleOverTheWire(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestSynchronizedStartCancelled: start_execution with SYNCHRONIZED = 1
+// blocks until the run ends; the client's cancel (ATTENTION) ends the wait
+// and leaves the execution running.
+func TestSynchronizedStartCancelled(t *testing.T) {
+	st := newStack(t)
+	db := st.db(t)
+	ctx := context.Background()
+	if _, err := db.ExecContext(ctx, "EXEC emulator.set_package_rule @package = N'package2.dtsx', @outcome = N'hang'"); err != nil {
+		t.Fatal(err)
+	}
+	var id int64
+	err := db.QueryRowContext(ctx, `DECLARE @id bigint
+EXEC SSISDB.catalog.create_execution N'folder2', N'project2', N'package2.dtsx', @execution_id = @id OUTPUT
+EXEC SSISDB.catalog.set_execution_parameter_value @id, 50, N'SYNCHRONIZED', 1
+SELECT @id`).Scan(&id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	errc := make(chan error, 1)
+	go func() {
+		_, err := db.ExecContext(cctx, "EXEC SSISDB.catalog.start_execution @p1", id)
+		errc <- err
+	}()
+	// Cancel once the execution is running: the wait is on.
+	for started := range st.started {
+		if started == id {
+			break
+		}
+	}
+	select {
+	case err := <-errc:
+		t.Fatalf("start_execution returned before the run ended: %v", err)
+	default:
+	}
+	cancel()
+	if err := <-errc; err == nil {
+		t.Fatal("a cancelled SYNCHRONIZED start returned no error")
+	}
+	var status int
+	if err := db.QueryRowContext(ctx, "SELECT status FROM SSISDB.catalog.executions WHERE execution_id = @p1", id).Scan(&status); err != nil {
+		t.Fatal(err)
+	}
+	if status != 2 {
+		t.Fatalf("status after the cancelled wait = %d, want 2 (still running)", status)
+	}
+	// The connection is usable after the ATTENTION.
+	var one int
+	if err := db.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil || one != 1 {
+		t.Fatalf("after attention: %v", err)
 	}
 }
 
