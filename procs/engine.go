@@ -70,6 +70,10 @@ type Engine struct {
 	funcs func(name string) fnCompiler
 }
 
+// defaultFuncs is the built-in function registry the engine uses; set by
+// builtins.go, which binds procs/builtin.
+var defaultFuncs func(name string) fnCompiler
+
 // builtinFunc looks a scalar function up in the built-in registry.
 func (e *Engine) builtinFunc(name string) fnCompiler {
 	if e.funcs == nil {
@@ -113,6 +117,7 @@ func New(cfg Config) *Engine {
 		e.mach = e.server
 	}
 	e.objectIDs.Store(1_000_000_000)
+	e.funcs = defaultFuncs
 	for _, d := range systemProcs() {
 		e.Register(d)
 	}

@@ -181,6 +181,15 @@ func init() {
 	}
 }
 
+// fallbackOnly are engine functions that procs/builtin supersedes when it
+// has them; the engine keeps them for a registry without them.
+var fallbackOnly = map[string]bool{
+	"LEN": true, "UPPER": true, "LOWER": true, "LTRIM": true, "RTRIM": true, "NEWID": true,
+	"GETDATE": true, "CURRENT_TIMESTAMP": true, "GETUTCDATE": true, "SYSDATETIME": true, "SYSUTCDATETIME": true,
+	"SYSDATETIMEOFFSET": true, "SERVERPROPERTY": true, "APP_NAME": true, "HOST_NAME": true,
+	"DB_NAME": true, "DB_ID": true,
+}
+
 // localNow is the server's local time on the injected clock.
 func localNow(f *frame) time.Time {
 	t := f.s.e.clk.Now()
@@ -494,10 +503,13 @@ func (c *compiler) funcCall(x *tsql.FuncCall, sc *rowScope) (*cexpr, error) {
 		}
 		args[i] = e
 	}
-	if fc, ok := engineFuncs[name]; ok && fc != nil {
+	if fc, ok := engineFuncs[name]; ok && fc != nil && !fallbackOnly[name] {
 		return fc(c, x, args, sc)
 	}
 	if fc := c.e.builtinFunc(name); fc != nil {
+		return fc(c, x, args, sc)
+	}
+	if fc, ok := engineFuncs[name]; ok && fc != nil {
 		return fc(c, x, args, sc)
 	}
 	return nil, c.compileErr(sqlerr.New(195, 15, 10, "'%s' is not a recognized built-in function name.", x.Name.Name), x.Pos)

@@ -74,6 +74,8 @@ type Session struct {
 	// (ERROR_NUMBER() and friends read the innermost).
 	tryLevels []int
 	caught    []*sqlerr.Error
+
+	benv any // built-in functions' view of the session (builtins.go)
 }
 
 func newSession(e *Engine, login *tds.Login, p Principal, db string) *Session {
