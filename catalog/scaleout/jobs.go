@@ -283,12 +283,12 @@ func (m *Master) report(a *attempt) {
 	m.detach(t, now)
 	switch {
 	case ok:
-		t.status = TaskSucceeded
+		m.end(t, TaskSucceeded)
 		m.finish(a.execID, StatusSucceeded, 0, now)
 	case !t.cancelled && t.executed < t.maxExec:
 		m.requeue(t, now)
 	default:
-		t.status = TaskFailed
+		m.end(t, TaskFailed)
 		m.finish(a.execID, StatusFailed, 0, now)
 	}
 }
@@ -374,7 +374,7 @@ func (m *Master) CancelJob(jobID uuid.UUID, stopID int64) error {
 	switch t.status {
 	case TaskReady:
 		m.unready(t)
-		t.status = TaskCancelled
+		m.end(t, TaskCancelled)
 		m.finish(j.execID, StatusCanceled, t.stopID, now)
 	case TaskDispatched, TaskInProgress:
 		if a := t.cur; !m.tm.realistic && a.w.Online && a.state != attHeld {
@@ -391,7 +391,7 @@ func (m *Master) stopOnWorker(a *attempt) {
 	now := m.clk.Now()
 	m.retire(a)
 	m.detach(t, now)
-	t.status = TaskCancelled
+	m.end(t, TaskCancelled)
 	m.st.finished(StatusCanceled)
 	m.post(op{kind: opStopped, execID: a.execID, att: a, stopID: t.stopID, at: now})
 	if !m.tm.realistic {
@@ -433,6 +433,13 @@ func (m *Master) StopLocal(executionID, stopID int64) bool {
 	return true
 }
 
+// end puts a task in a terminal status and its job on the list the
+// cleanup works through. Call with m.mu held.
+func (m *Master) end(t *task, status int) {
+	t.status = status
+	m.done = append(m.done, t.job)
+}
+
 // CleanupJobs drops finished jobs (task status above 3) that nothing has
 // touched for keep, as cleanup_completed_jobs does, and reports how many.
 // The master runs it every CleanupInterval on its own.
@@ -444,17 +451,30 @@ func (m *Master) CleanupJobs(keep time.Duration) int {
 
 func (m *Master) cleanupJobs(keep time.Duration) int {
 	cut := m.clk.Now().Add(-keep)
-	n := 0
-	for id, j := range m.jobs {
+	n, i := 0, 0
+	var later []*job
+	// m.done is in order of ending, so the walk stops at the first job that
+	// ended too recently; jobs touched since they ended go to the back.
+	for ; i < len(m.done); i++ {
+		j := m.done[i]
+		if m.jobs[j.id] != j {
+			continue // already dropped
+		}
 		t := j.task
-		if t == nil || t.status <= TaskInProgress || t.updated.After(cut) || j.updated.After(cut) {
+		if t.updated.After(cut) {
+			break
+		}
+		if j.updated.After(cut) {
+			later = append(later, j)
 			continue
 		}
-		delete(m.jobs, id)
+		delete(m.jobs, j.id)
 		if m.byExec[j.execID] == j {
 			delete(m.byExec, j.execID)
 		}
 		n++
 	}
+	rest := m.done[i:]
+	m.done = append(append(make([]*job, 0, len(rest)+len(later)), rest...), later...)
 	return n
 }

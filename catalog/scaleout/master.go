@@ -66,6 +66,7 @@ type Master struct {
 	queued     int
 	running    map[*task]struct{} // tasks in status 2 or 3
 	local      map[int64]*attempt
+	done       []*job // jobs whose task ended, in order of ending (for cleanup)
 	timers     map[*mtimer]struct{}
 	sweepAt    time.Time // fast mode: when the lease sweep is due (zero: none)
 	sweepTimer *mtimer

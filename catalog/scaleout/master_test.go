@@ -559,3 +559,20 @@ func TestSinkOrdering(t *testing.T) {
 		t.Errorf("overlapping sink calls for %v", r.sink.overlap)
 	}
 }
+
+// A stop that arrives before the lane has started the package: the
+// execution still reports its pick-up, then ends 3, and nothing runs.
+func TestCancelRightAfterStart(t *testing.T) {
+	for range 20 {
+		r := newRig(t, Config{Workers: []WorkerConfig{enabled(w1, "W1")}}, runner.Rule{Duration: time.Minute})
+		id, job := r.start("p.dtsx", 2, true)
+		if err := r.m.CancelJob(job, 8); err != nil {
+			t.Fatal(err)
+		}
+		r.advance(time.Hour)
+		r.wantKinds(id, "started(1) finished(3)")
+		if w, _ := r.m.Worker(w1); w.RunningTasks != 0 {
+			t.Fatalf("worker still runs %d", w.RunningTasks)
+		}
+	}
+}

@@ -9,18 +9,29 @@ type readyQueue struct {
 	items []*qent
 }
 
-// qent is one task's place in one queue.
+// qent is one task's place in one queue. It carries the task's sort key
+// so that sifting compares without reaching into the tasks.
 type qent struct {
-	t   *task
-	q   *readyQueue
-	idx int
+	ready int64  // ReadyForDispatchTime, Unix nanoseconds
+	seq   uint64 // the task's readySeq
+	t     *task
+	q     *readyQueue
+	idx   int
 }
 
+func eless(a, b *qent) bool {
+	if a.ready != b.ready {
+		return a.ready < b.ready
+	}
+	return a.seq < b.seq
+}
+
+// qless orders two ready tasks the way the queues do.
 func qless(a, b *task) bool {
 	if !a.ready.Equal(b.ready) {
 		return a.ready.Before(b.ready)
 	}
-	return a.seq < b.seq
+	return a.readySeq < b.readySeq
 }
 
 func (q *readyQueue) len() int { return len(q.items) }
@@ -33,7 +44,7 @@ func (q *readyQueue) peek() *task {
 }
 
 func (q *readyQueue) push(t *task) *qent {
-	e := &qent{t: t, q: q, idx: len(q.items)}
+	e := &qent{ready: t.ready.UnixNano(), seq: t.readySeq, t: t, q: q, idx: len(q.items)}
 	q.items = append(q.items, e)
 	q.up(e.idx)
 	return e
@@ -64,7 +75,7 @@ func (q *readyQueue) swap(i, j int) {
 func (q *readyQueue) up(i int) {
 	for i > 0 {
 		p := (i - 1) / 2
-		if !qless(q.items[i].t, q.items[p].t) {
+		if !eless(q.items[i], q.items[p]) {
 			return
 		}
 		q.swap(i, p)
@@ -82,10 +93,10 @@ func (q *readyQueue) down(i int) bool {
 			break
 		}
 		m := l
-		if r := l + 1; r < n && qless(q.items[r].t, q.items[l].t) {
+		if r := l + 1; r < n && eless(q.items[r], q.items[l]) {
 			m = r
 		}
-		if !qless(q.items[m].t, q.items[i].t) {
+		if !eless(q.items[m], q.items[i]) {
 			break
 		}
 		q.swap(i, m)

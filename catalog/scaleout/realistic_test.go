@@ -146,3 +146,24 @@ func TestFastLastOnlineTime(t *testing.T) {
 		t.Errorf("LastOnlineTime %v", w.LastOnlineTime)
 	}
 }
+
+// A worker that registers itself in realistic mode waits to be enabled,
+// then pulls on its own interval.
+func TestRealisticRegisteredWorker(t *testing.T) {
+	r := newRig(t, realistic(1))
+	id, _ := r.start("p.dtsx", 0, true)
+	r.advance(500 * time.Millisecond)
+	if _, err := r.m.Register(w2, "NODE2", ""); err != nil {
+		t.Fatal(err)
+	}
+	r.advance(10 * time.Second)
+	r.wantKinds(id, "")
+	if err := r.m.EnableWorker(w2); err != nil {
+		t.Fatal(err)
+	}
+	r.advance(time.Second) // its pulls run every second from registration
+	r.wantKinds(id, "started(1) finished(7)")
+	if ev := r.sink.get(id); ev[0].machine != "NODE2" || !ev[0].at.Equal(t0.Add(11500*time.Millisecond)) {
+		t.Errorf("picked up %+v", ev[0])
+	}
+}

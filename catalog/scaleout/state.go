@@ -84,13 +84,17 @@ func (m *Master) Restore(st State) ([]int64, error) {
 			lastPickup: stk.LastPickupTime, expires: stk.ExpiredTime, workerID: stk.WorkerAgentID,
 			cancelled: stk.IsCancelled, stopID: stk.StopID,
 		}
-		if t.status <= TaskInProgress {
-			t.status = TaskFailed
-			t.updated = now
-			ended = append(ended, j.execID)
-		}
 		j.task = t
+		switch {
+		case t.status <= TaskInProgress:
+			t.updated = now
+			m.end(t, TaskFailed)
+			ended = append(ended, j.execID)
+		default:
+			m.done = append(m.done, j)
+		}
 	}
+	slices.SortStableFunc(m.done, func(a, b *job) int { return a.task.updated.Compare(b.task.updated) })
 	slices.Sort(ended)
 	return slices.Compact(ended), nil
 }

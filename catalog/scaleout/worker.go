@@ -498,12 +498,12 @@ func (m *Master) expire(t *task, now time.Time) {
 	m.detach(t, now)
 	switch {
 	case t.cancelled:
-		t.status = TaskCancelled
+		m.end(t, TaskCancelled)
 		m.finish(t.job.execID, StatusCanceled, t.stopID, now)
 	case t.executed < t.maxExec:
 		m.requeue(t, now)
 	default:
-		t.status = TaskFailed
+		m.end(t, TaskFailed)
 		m.finish(t.job.execID, StatusEndedUnexpectedly, 0, now)
 	}
 }
