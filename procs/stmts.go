@@ -554,7 +554,6 @@ func (t *throwStmt) exec(f *frame) (flow, error) {
 		return flowNext, sqlerr.New(35101, 16, 1, "State %d in the THROW statement is outside the valid range. Specify a state in the valid range of 0 to 255.", st.Int64())
 	}
 	e := sqlerr.New(int32(n.Int64()), 16, uint8(st.Int64()), "%s", printable(mv))
-	e.Procedure = f.mod.name
 	return flowNext, &withTerm{err: e, term: termBatch}
 }
 
