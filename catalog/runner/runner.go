@@ -3,10 +3,32 @@
 // Runner for a Plan when an attempt starts and carries the plan out on its
 // injected clock, so a run costs no goroutine and tests control time.
 //
-// The default Runner is Sim, a rule-based simulator (see sim.go): rules per
-// folder/project/package with wildcards pick the outcome (succeed, fail, hang
-// until stopped), the duration, how many first attempts fail, and extra
-// messages. Without rules every package succeeds at once.
+// The default Runner is Sim, a rule-based simulator. Rules match folder,
+// project and package names with * and ? (case-insensitive; the package with
+// or without .dtsx), in order, first match wins, and set the outcome
+// (succeed, fail, hang until stopped), the duration, how many first attempts
+// fail, the task's name and extra messages. The default rule, when none
+// matches: succeed at once.
+//
+// What a simulated run logs, by LOGGING_LEVEL (a package with one task):
+//
+//	0 None         nothing
+//	1 Basic        package and task OnPreValidate/OnPostValidate, OnPreExecute; an
+//	               OnInformation line with the worker, account and attempt; at the end
+//	               the task's OnPostExecute, an OnInformation line with the elapsed time
+//	               and the package's OnPostExecute. A failure adds the task's OnError
+//	               (message_code DTS_E_EXECUTESQLSTATEMENTFAILED), OnTaskFailed and the
+//	               package's OnWarning (DTS_W_MAXIMUMERRORCOUNTREACHED).
+//	2 Performance  only OnError and OnWarning
+//	3 Verbose      Basic plus OnProgress lines
+//	4, 100         as Basic (runtime lineage and customized levels are not simulated)
+//
+// Extra messages from a rule follow the same level filter. Each message has
+// its event_message_guid, the package file name, the source's name and a
+// {GUID} id that is stable for the package (or task) from run to run, the
+// package path (\Package, \Package\<task>), the execution path (\<package>,
+// \<package>\<task>) and a thread id; texts have SSIS's
+// "<source>:<kind>: <text>" shape, in our own words.
 package runner
 
 import (

@@ -1,6 +1,3 @@
-// Package scaleout is the in-process Scale Out master: worker agents, jobs,
-// tasks, dispatch, leases and retries (reference: ssisdb-catalog.md §6).
-//
 // This file is the seam between the catalog (which owns operations and
 // executions, their statuses and their messages) and the master (which owns
 // workers, jobs and tasks and decides when an attempt starts and ends).
@@ -8,6 +5,7 @@
 // Locking rule: the catalog may call the Master while holding its own lock;
 // the Master never calls the Sink while holding its lock (it collects the
 // events and delivers them after unlocking), so there is no lock cycle.
+
 package scaleout
 
 import (
