@@ -283,3 +283,24 @@ func TestWaitforOnTheFakeClock(t *testing.T) {
 		t.Fatal("the cancelled WAITFOR left its timer")
 	}
 }
+
+// TestFatalError: severity 20+ (sysadmin, WITH LOG) sends the error and
+// closes the connection; without WITH LOG it is 2754.
+func TestFatalError(t *testing.T) {
+	s := testSession(t, Config{})
+	r, err := runBatch(t, s, "BEGIN TRAN\nRAISERROR('fatal error', 20, 1) WITH LOG\nPRINT 'not reached'")
+	if !errors.Is(err, errFatal) {
+		t.Fatalf("err = %v", err)
+	}
+	o := r.Outcome()
+	if len(o.Errors) != 1 || o.Errors[0].Number != 50000 || len(o.Infos) != 0 || s.tran.count != 0 {
+		t.Fatalf("outcome %+v trancount %d", o, s.tran.count)
+	}
+	r, err = runBatch(t, s, "RAISERROR('x', 20, 1)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o := r.Outcome(); len(o.Errors) != 1 || o.Errors[0].Number != 2754 {
+		t.Fatalf("without WITH LOG: %+v", o)
+	}
+}

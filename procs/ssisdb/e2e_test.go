@@ -18,6 +18,7 @@ import (
 
 	"github.com/ssisdb-emulator/ssisdb-emulator/catalog"
 	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/clock"
+	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/ispac"
 	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/runner"
 	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/scaleout"
 	"github.com/ssisdb-emulator/ssisdb-emulator/procs"
@@ -50,14 +51,18 @@ func (n *notifySink) AttemptStarted(id int64, w *scaleout.Worker, attempt int, a
 }
 
 // newStack runs catalog, master, engine and TDS server on 127.0.0.1:0.
-func newStack(t testing.TB) *stack {
+func newStack(t testing.TB, opts ...func(*catalog.Options)) *stack {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	clk := clock.Real()
-	cat := catalog.New(catalog.Options{Clock: clk, Logins: []catalog.LoginSpec{
+	o := catalog.Options{Clock: clk, Logins: []catalog.LoginSpec{
 		{Name: "sa", Password: "Secret!Pass1", Sysadmin: true},
 		{Name: "plain", Password: "Plain!Pass1"},
-	}})
+	}}
+	for _, f := range opts {
+		f(&o)
+	}
+	cat := catalog.New(o)
 	sim, err := runner.NewSim(runner.Config{})
 	if err != nil {
 		t.Fatal(err)
@@ -211,6 +216,42 @@ SELECT @id`).Scan(&id)
 	var one int
 	if err := db.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil || one != 1 {
 		t.Fatalf("after attention: %v", err)
+	}
+}
+
+// TestDeployWithOpenRowset is the deploy script pattern: read the .ispac
+// with OPENROWSET(BULK ..., SINGLE_BLOB) (a Windows path is matched by its
+// file name inside the allowed directories), deploy it, and run a package.
+func TestDeployWithOpenRowset(t *testing.T) {
+	dir := t.TempDir()
+	data, err := ispac.Build(catalog.DemoProject("deployed", "pkgx.dtsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "deployed.ispac"), data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	st := newStack(t, func(o *catalog.Options) { o.BulkDirs = []string{dir} })
+	db := st.db(t)
+	var status int
+	err = db.QueryRowContext(context.Background(), `DECLARE @ProjectBinary varbinary(max), @op bigint, @id bigint
+SET @ProjectBinary = (SELECT * FROM OPENROWSET(BULK N'C:\deploy\deployed.ispac', SINGLE_BLOB) AS BLOB)
+EXEC SSISDB.catalog.deploy_project @folder_name = N'folder1', @project_name = N'deployed', @Project_Stream = @ProjectBinary, @operation_id = @op OUTPUT
+EXEC SSISDB.catalog.create_execution N'folder1', N'deployed', N'pkgx.dtsx', @execution_id = @id OUTPUT
+EXEC SSISDB.catalog.set_execution_parameter_value @id, 50, N'SYNCHRONIZED', 1
+EXEC SSISDB.catalog.start_execution @id
+SELECT status FROM SSISDB.catalog.executions WHERE execution_id = @id`).Scan(&status)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if status != 7 {
+		t.Fatalf("status %d", status)
+	}
+	// A file outside the allowed directories is refused.
+	_, err = db.ExecContext(context.Background(), "SELECT * FROM OPENROWSET(BULK N'../etc/passwd', SINGLE_BLOB) AS x")
+	var me mssql.Error
+	if !errors.As(err, &me) || me.Number != 4861 {
+		t.Fatalf("outside path: %v", err)
 	}
 }
 
