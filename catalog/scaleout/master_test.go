@@ -576,3 +576,24 @@ func TestCancelRightAfterStart(t *testing.T) {
 		}
 	}
 }
+
+// A stop for a package on a worker that cannot be reached takes effect when
+// the lease runs out: the execution ends 3, not 6, and is not retried.
+func TestCancelOnUnreachableWorker(t *testing.T) {
+	r := newRig(t, Config{Workers: []WorkerConfig{enabled(w1, "W1")}}, runner.Rule{Outcome: runner.Hang})
+	id, job := r.start("p.dtsx", 3, true)
+	r.settle()
+	if err := r.m.SetWorkerOnline(w1, false); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.m.CancelJob(job, 31); err != nil {
+		t.Fatal(err)
+	}
+	r.advance(time.Minute)
+	r.wantKinds(id, "started(1)")
+	r.advance(4 * time.Minute)
+	r.wantKinds(id, "started(1) finished(3)")
+	if fin, _ := r.sink.final(id); fin.stopID != 31 || !fin.at.Equal(t0.Add(5*time.Minute)) {
+		t.Errorf("finished %+v", fin)
+	}
+}

@@ -109,6 +109,12 @@ func TestSourcesRows(t *testing.T) {
 	if got := seek(r.m.WorkerAgentsSource(), 0, sqltype.NewUniqueIdentifier(uuid.New())); len(got) != 0 {
 		t.Errorf("seek of an unknown worker: %d rows", len(got))
 	}
+	if got := seek(r.m.JobWorkerAgentsSource(), 0, sqltype.NewUniqueIdentifier(jobOne)); len(got) != 1 || got[0][1].UUID() != w2 {
+		t.Errorf("job_worker_agents seek: %#v", got)
+	}
+	if cols := r.m.TasksSource().SeekColumns(); len(cols) != 1 || cols[0] != 1 {
+		t.Errorf("tasks seek columns %v", cols)
+	}
 	if got := seek(r.m.JobWorkerAgentsSource(), 0, sqltype.Null(sqltype.TUniqueIdentifier)); len(got) != 0 {
 		t.Errorf("seek on NULL: %d rows", len(got))
 	}
