@@ -304,3 +304,78 @@ func TestFatalError(t *testing.T) {
 		t.Fatalf("without WITH LOG: %+v", o)
 	}
 }
+
+// TestResultMetadata: column names (empty for an unnamed expression),
+// types, lengths and nullability as SQL Server describes them.
+func TestResultMetadata(t *testing.T) {
+	s := testSession(t, Config{})
+	r, err := runBatch(t, s, "DECLARE @v sysname = N'x', @d decimal(9,2)\nSELECT 1, N'abc' AS n, 'ab', @v AS v, CAST(1 AS decimal), @d, NULL, CAST(N'x' AS nvarchar(max)), XACT_STATE(), @@SPID, SERVERPROPERTY('Edition')")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cols := r.Tokens[0].([]tds.Column)
+	coll := tds.DefaultCollation
+	want := []tds.Column{
+		{Name: "", Type: tds.TypeInfo{ID: tds.TypeIntN, Size: 4}},
+		{Name: "n", Type: tds.TypeInfo{ID: tds.TypeNVarChar, Size: 6, Collation: coll}},
+		{Name: "", Type: tds.TypeInfo{ID: tds.TypeBigVarChar, Size: 2, Collation: coll}},
+		{Name: "v", Type: tds.TypeInfo{ID: tds.TypeNVarChar, Size: 256, Collation: coll}, Nullable: true},
+		{Name: "", Type: tds.TypeInfo{ID: tds.TypeDecimalN, Size: 9, Precision: 18}},
+		{Name: "", Type: tds.TypeInfo{ID: tds.TypeDecimalN, Size: 5, Precision: 9, Scale: 2}, Nullable: true},
+		{Name: "", Type: tds.TypeInfo{ID: tds.TypeIntN, Size: 4}, Nullable: true},
+		{Name: "", Type: tds.TypeInfo{ID: tds.TypeNVarChar, Size: tds.MaxSize, Collation: coll}},
+		{Name: "", Type: tds.TypeInfo{ID: tds.TypeIntN, Size: 2}, Nullable: true},
+		{Name: "", Type: tds.TypeInfo{ID: tds.TypeIntN, Size: 2}, Nullable: true},
+		{Name: "", Type: tds.TypeInfo{ID: tds.TypeVariant, Size: 8009}, Nullable: true},
+	}
+	if !reflect.DeepEqual(cols, want) {
+		for i := range want {
+			if i < len(cols) && cols[i] != want[i] {
+				t.Errorf("column %d = %+v, want %+v", i, cols[i], want[i])
+			}
+		}
+		if len(cols) != len(want) {
+			t.Errorf("%d columns, want %d", len(cols), len(want))
+		}
+	}
+}
+
+// TestAttentionStopsALoop: a cancelled request stops between statements.
+func TestAttentionStopsALoop(t *testing.T) {
+	s := testSession(t, Config{})
+	ctx, cancel := context.WithCancel(context.Background())
+	w := &cancelAfter{n: 1000, cancel: cancel}
+	if err := s.Batch(ctx, "WHILE 1 = 1 SELECT 1", w); err != nil {
+		t.Fatal(err)
+	}
+	if w.rows < 1000 || w.rows > 1010 {
+		t.Fatalf("rows after cancel: %d", w.rows)
+	}
+	// The session is usable afterwards.
+	r, _ := runBatch(t, s, "SELECT 2")
+	if o := r.Outcome(); len(o.Results) != 1 || o.Results[0][0][0] != "2" {
+		t.Fatalf("after attention: %+v", o)
+	}
+}
+
+type cancelAfter struct {
+	discard
+	n, rows int
+	cancel  func()
+}
+
+func (c *cancelAfter) Row([]any) error {
+	c.rows++
+	if c.rows == c.n {
+		c.cancel()
+	}
+	return nil
+}
+
+func TestUnknownFunction(t *testing.T) {
+	s := testSession(t, Config{})
+	r, _ := runBatch(t, s, "PRINT 'x'\nSELECT nosuchfunc(1)")
+	if o := r.Outcome(); len(o.Errors) != 1 || o.Errors[0].Number != 195 || o.Errors[0].Text != "'nosuchfunc' is not a recognized built-in function name." || len(o.Infos) != 0 {
+		t.Fatalf("%+v", o)
+	}
+}
