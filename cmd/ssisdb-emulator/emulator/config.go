@@ -17,6 +17,9 @@ import (
 
 	"github.com/google/uuid"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/runner"
+	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/scaleout"
 )
 
 // DefaultSAPassword is the documented default password of the sa login, the
@@ -42,8 +45,10 @@ type Config struct {
 	Limits     Limits    `yaml:"limits"`
 	Logins     []Login   `yaml:"logins"`
 	Workers    []Worker  `yaml:"workers"`
-	Packages   []Rule    `yaml:"packages"`
-	Timing     Timing    `yaml:"timing"`
+	// Packages are the package behaviour rules of the simulated runner:
+	// the first rule that matches a run decides its outcome.
+	Packages []runner.Rule    `yaml:"packages"`
+	Timing   scaleout.Timing `yaml:"timing"`
 	// BulkDirs are the directories OPENROWSET(BULK ...) may read from.
 	BulkDirs []string `yaml:"bulk_dirs"`
 }
@@ -90,28 +95,6 @@ type Worker struct {
 	MaxTaskCount int    `yaml:"max_task_count"`
 }
 
-// Rule is a package behaviour rule: the first rule whose pattern matches
-// "folder/project/package" decides how a run of that package goes.
-type Rule struct {
-	Match     string        `yaml:"match"`   // wildcards * and ?, e.g. "folder1/*/package?.dtsx"
-	Outcome   string        `yaml:"outcome"` // succeed, fail or hang
-	Duration  time.Duration `yaml:"duration"`
-	FailFirst int           `yaml:"fail_first"` // the first N attempts fail, later ones follow Outcome
-	Messages  []RuleMessage `yaml:"messages"`
-}
-
-// RuleMessage is an extra message a rule makes the package log.
-type RuleMessage struct {
-	Type string `yaml:"type"` // information, warning or error
-	Text string `yaml:"text"`
-}
-
-// Timing selects how fast the simulated Scale Out world moves.
-type Timing struct {
-	Mode   string  `yaml:"mode"`   // fast (default) or realistic
-	Factor float64 `yaml:"factor"` // realistic intervals are multiplied by this (default 1)
-}
-
 // Defaults returns the configuration with nothing set by the user.
 func Defaults() Config {
 	return Config{
@@ -126,7 +109,7 @@ func Defaults() Config {
 			MaxMessageSize: 64 << 20,
 			LoginTimeout:   30 * time.Second,
 		},
-		Timing: Timing{Mode: "fast", Factor: 1},
+		Timing: scaleout.Timing{Mode: scaleout.ModeFast, TimeFactor: 1},
 	}
 }
 
@@ -199,6 +182,11 @@ func loadYAML(cfg *Config, source string, data []byte) error {
 		if errors.As(err, &te) && len(te.Errors) > 0 {
 			return typeError(source, te.Errors[0], keys)
 		}
+		// A value type's own UnmarshalText refused the value; its message
+		// quotes the value, which finds the key.
+		if line, key := findQuotedValue(&root, err.Error(), keys); line > 0 {
+			return &ConfigError{Source: source, Line: line, Key: key, Msg: err.Error()}
+		}
 		return yamlSyntaxError(source, err)
 	}
 	return nil
@@ -246,6 +234,18 @@ func goTypeWord(t string) string {
 		return "string"
 	}
 	return "value for this key"
+}
+
+func findQuotedValue(n *yaml.Node, msg string, keys map[int]string) (int, string) {
+	if n.Kind == yaml.ScalarNode && n.Value != "" && strings.Contains(msg, strconv.Quote(n.Value)) {
+		return n.Line, keys[n.Line]
+	}
+	for _, c := range n.Content {
+		if line, key := findQuotedValue(c, msg, keys); line > 0 {
+			return line, key
+		}
+	}
+	return 0, ""
 }
 
 // keyPathsByLine maps each line of the document that holds a key to the
@@ -400,37 +400,16 @@ func (c *Config) Validate(source string) error {
 			return bad(key+".max_task_count", "must be positive, not %d", w.MaxTaskCount)
 		}
 	}
-	for i, r := range c.Packages {
-		key := fmt.Sprintf("packages[%d]", i)
-		if r.Match == "" {
-			return bad(key+".match", "must not be empty (use * to match every package)")
-		}
-		switch r.Outcome {
-		case "", "succeed", "fail", "hang":
-		default:
-			return bad(key+".outcome", "must be succeed, fail or hang, not %q", r.Outcome)
-		}
-		if r.Duration < 0 {
-			return bad(key+".duration", "must not be negative")
-		}
-		if r.FailFirst < 0 {
-			return bad(key+".fail_first", "must not be negative")
-		}
-		for j, m := range r.Messages {
-			switch m.Type {
-			case "information", "warning", "error":
-			default:
-				return bad(fmt.Sprintf("%s.messages[%d].type", key, j), "must be information, warning or error, not %q", m.Type)
-			}
-		}
+	if _, err := runner.NewSim(runner.Config{Rules: c.Packages}); err != nil {
+		return bad("packages", "%v", err)
 	}
 	switch c.Timing.Mode {
-	case "fast", "realistic":
+	case "", scaleout.ModeFast, scaleout.ModeRealistic:
 	default:
-		return bad("timing.mode", "must be fast or realistic, not %q", c.Timing.Mode)
+		return bad("timing.mode", "must be %s or %s, not %q", scaleout.ModeFast, scaleout.ModeRealistic, c.Timing.Mode)
 	}
-	if c.Timing.Factor <= 0 {
-		return bad("timing.factor", "must be a positive number, not %g", c.Timing.Factor)
+	if c.Timing.TimeFactor < 0 {
+		return bad("timing.time_factor", "must be a positive number, not %g", c.Timing.TimeFactor)
 	}
 	return nil
 }

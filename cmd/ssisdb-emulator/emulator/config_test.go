@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/runner"
 )
 
 func writeConfig(t *testing.T, text string) string {
@@ -40,13 +42,14 @@ workers:
     max_task_count: 4
     enabled: false
 packages:
-  - match: folder1/*/package?.dtsx
+  - folder: folder1
+    package: package?.dtsx
     outcome: fail
     fail_first: 2
     duration: 1500ms
     messages:
-      - {type: warning, text: disk almost full}
-timing: {mode: realistic, factor: 0.01}
+      - {type: 110, text: disk almost full}
+timing: {mode: realistic, time_factor: 0.01}
 `)
 	cfg := Defaults()
 	if err := LoadFile(&cfg, p); err != nil {
@@ -71,10 +74,10 @@ timing: {mode: realistic, factor: 0.01}
 		t.Errorf("workers = %+v", cfg.Workers)
 	}
 	r := cfg.Packages[0]
-	if r.Outcome != "fail" || r.FailFirst != 2 || r.Duration != 1500*time.Millisecond || r.Messages[0].Text != "disk almost full" {
+	if r.Outcome != runner.Fail || r.Folder != "folder1" || r.FailFirst != 2 || r.Duration != 1500*time.Millisecond || r.Messages[0].Text != "disk almost full" {
 		t.Errorf("package rule = %+v", r)
 	}
-	if cfg.Timing.Mode != "realistic" || cfg.Timing.Factor != 0.01 {
+	if cfg.Timing.Mode != "realistic" || cfg.Timing.TimeFactor != 0.01 {
 		t.Errorf("timing = %+v", cfg.Timing)
 	}
 }
@@ -93,11 +96,11 @@ func TestConfigErrorsNameTheKey(t *testing.T) {
 		{"bad tls mode", "tls: {mode: maybe}\n", `tls.mode: must be off, on or required, not "maybe"`},
 		{"cert without key", "tls: {mode: on, cert: x.pem}\n", `tls.cert: tls.cert and tls.key go together`},
 		{"bad worker id", "workers:\n  - id: not-a-guid\n", `workers[0].id: "not-a-guid" is not a GUID`},
-		{"bad outcome", "packages:\n  - match: '*'\n    outcome: explode\n", `packages[0].outcome: must be succeed, fail or hang`},
+		{"bad outcome", "packages:\n  - package: '*'\n    outcome: explode\n", `:3: packages[0].outcome: runner: outcome "explode" is not succeed, fail or hang`},
 		{"unknown role", "logins:\n  - {name: x, password: y, ssisdb_roles: [ssis_boss]}\n", `logins[0].ssisdb_roles[0]: unknown SSISDB role "ssis_boss"`},
 		{"duplicate login", "logins:\n  - {name: SA, password: y}\n", `logins[0].name: login "SA" is defined twice`},
 		{"bad addr", "addr: nowhere\n", `addr: "nowhere" is not host:port`},
-		{"bad timing", "timing: {mode: slow}\n", `timing.mode: must be fast or realistic`},
+		{"bad timing", "timing: {mode: slow}\n", `timing.mode: must be fast or realistic, not "slow"`},
 		{"unreadable seed", "seed: [/nonexistent/seed/dir]\n", `seed[0]: cannot read /nonexistent/seed/dir`},
 		{"broken yaml", "addr: [\n", `not valid YAML`},
 	}
