@@ -47,7 +47,7 @@ type Config struct {
 	Workers    []Worker  `yaml:"workers"`
 	// Packages are the package behaviour rules of the simulated runner:
 	// the first rule that matches a run decides its outcome.
-	Packages []runner.Rule    `yaml:"packages"`
+	Packages []runner.Rule   `yaml:"packages"`
 	Timing   scaleout.Timing `yaml:"timing"`
 	// BulkDirs are the directories OPENROWSET(BULK ...) may read from.
 	BulkDirs []string `yaml:"bulk_dirs"`
