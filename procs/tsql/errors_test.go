@@ -326,3 +326,23 @@ func TestErrorsUnwrap(t *testing.T) {
 		t.Fatalf("sqlerr.As: %v %v", e, ok)
 	}
 }
+
+// Nested parentheses that could open a query or an expression are decided
+// by looking ahead, never by trying both: trying both would double the work
+// at each level, and this case would not finish.
+func TestAmbiguousParenthesesStayLinear(t *testing.T) {
+	inner := "1"
+	for i := 0; i < 60; i++ {
+		inner = "((SELECT " + inner + ") + 1)"
+	}
+	if _, err := Parse("SELECT " + inner); err != nil {
+		t.Fatal(err)
+	}
+	from := "t"
+	for i := 0; i < 60; i++ {
+		from = "((SELECT 1 FROM " + from + " ) AS x JOIN y ON 1 = 1)"
+	}
+	if _, err := Parse("SELECT * FROM " + from); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -843,16 +843,13 @@ func (p *parser) parseParen() Expr {
 		}
 		return &SubqueryExpr{Base: Base{pos}, Query: q}
 	}
-	if p.isOp(opLParen) && p.parenLeadsToQuery() {
-		// ((SELECT 1) UNION (SELECT 2)) is a subquery, ((SELECT 1) + 1) is
-		// not: try the query first and fall back to an expression.
-		save := p.save()
+	if p.isOp(opLParen) && p.parenLeadsToQuery() && p.queryFollowsGroup(p.i) {
+		// ((SELECT 1) UNION (SELECT 2)) is a subquery; ((SELECT 1) + 1) is not.
 		q := p.parseQuery()
-		if p.ok() && p.isOp(opRParen) {
-			p.next()
-			return &SubqueryExpr{Base: Base{pos}, Query: q}
+		if !p.expectOp(opRParen) {
+			return nil
 		}
-		p.restore(save)
+		return &SubqueryExpr{Base: Base{pos}, Query: q}
 	}
 	e := p.parseExpr()
 	if !p.expectOp(opRParen) {
@@ -871,16 +868,39 @@ func (p *parser) parenLeadsToQuery() bool {
 	return j < len(p.toks) && (p.toks[j].isKw(kwSELECT) || p.toks[j].isKw(kwWITH))
 }
 
-type parserState struct {
-	i, lastEnd, depth int
+// matchParen returns the index just past the parenthesis that closes the
+// one at token i, or -1 when the text ends first.
+func (p *parser) matchParen(i int) int {
+	depth := 0
+	for j := i; j < len(p.toks); j++ {
+		t := &p.toks[j]
+		switch {
+		case t.kind == tEOF || t.kind == tUnclosed:
+			return -1
+		case t.isOp(opLParen):
+			depth++
+		case t.isOp(opRParen):
+			depth--
+			if depth == 0 {
+				return j + 1
+			}
+		}
+	}
+	return -1
 }
 
-func (p *parser) save() parserState { return parserState{p.i, p.lastEnd, p.depth} }
-
-func (p *parser) restore(s parserState) {
-	p.i, p.lastEnd, p.depth = s.i, s.lastEnd, s.depth
-	p.synErr = nil
-	p.synKey = 0
+// queryFollowsGroup reports whether the parenthesised group at token i is
+// followed by what only a query can continue with (a set operator, ORDER
+// BY, FOR, OPTION), so that the group is the first operand of a query
+// rather than of an expression or a join. Looking ahead this way keeps the
+// parser linear; trying both readings would be exponential in the nesting.
+func (p *parser) queryFollowsGroup(i int) bool {
+	j := p.matchParen(i)
+	if j < 0 {
+		return false
+	}
+	t := &p.toks[j]
+	return t.isKw(kwUNION) || t.isKw(kwEXCEPT) || t.isKw(kwINTERSECT) || t.isKw(kwORDER) || t.isKw(kwFOR) || t.isKw(kwOPTION)
 }
 
 // parseOdbc parses {fn f(x)}, {d '...'}, {t '...'} and {ts '...'}.

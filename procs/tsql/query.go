@@ -817,14 +817,16 @@ func (p *parser) parseTablePrimary() TableExpr {
 			}
 			return v
 		case nx.isOp(opLParen) && p.peekParenQuery():
-			save := p.save()
-			p.next()
-			q := p.parseQuery()
-			if p.ok() && p.isOp(opRParen) {
+			// ((SELECT 1) UNION (SELECT 2)) AS u and ((SELECT 1)) AS x are
+			// derived tables; ((SELECT 1) AS x JOIN y ON ...) is a join.
+			if j := p.matchParen(p.i + 1); j > 0 && (p.toks[j].isOp(opRParen) || p.queryFollowsGroup(p.i+1)) {
 				p.next()
+				q := p.parseQuery()
+				if !p.expectOp(opRParen) {
+					return nil
+				}
 				return p.derivedTail(&DerivedTable{Base: Base{pos}, Query: q})
 			}
-			p.restore(save)
 		}
 		p.next()
 		te := p.parseTableExpr()
