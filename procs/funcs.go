@@ -181,6 +181,9 @@ func init() {
 	}
 }
 
+// datePartFuncs take a datepart keyword as their first argument.
+var datePartFuncs = map[string]bool{"DATEADD": true, "DATEDIFF": true, "DATEDIFF_BIG": true, "DATEPART": true, "DATENAME": true, "DATETRUNC": true}
+
 // fallbackOnly are engine functions that procs/builtin supersedes when it
 // has them; the engine keeps them for a registry without them.
 var fallbackOnly = map[string]bool{
@@ -497,6 +500,13 @@ func (c *compiler) funcCall(x *tsql.FuncCall, sc *rowScope) (*cexpr, error) {
 	}
 	args := make([]*cexpr, len(x.Args))
 	for i, a := range x.Args {
+		if i == 0 && datePartFuncs[name] {
+			// DATEADD(day, ...): the datepart keyword travels as its text.
+			if cr, ok := a.(*tsql.ColumnRef); ok && cr.Table == nil {
+				args[i] = constExpr(sqltype.NewNVarChar(cr.Column))
+				continue
+			}
+		}
 		e, err := c.expr(a, sc)
 		if err != nil {
 			return nil, err
