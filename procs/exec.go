@@ -115,7 +115,10 @@ func (f *frame) handleError(st *cstmt, err error) error {
 	if f.ctx.Err() != nil {
 		return err
 	}
-	se, term, _ := asSQLError(err)
+	se, term, isSQL := asSQLError(err)
+	if !isSQL {
+		f.s.e.log.Error("statement failed with an error that has no SQL Server number", "err", err, "proc", f.mod.name, "line", st.line)
+	}
 	se = f.locate(se, st.line)
 	r := &raised{err: se, term: term, level: f.level}
 	if rz, ok := err.(*raiserrorErr); ok {

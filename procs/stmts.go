@@ -292,7 +292,7 @@ func (p *printStmt) exec(f *frame) (flow, error) {
 	}
 	f.s.rowCount = 0
 	f.s.lastError = 0
-	if err := f.out.info(&sqlerr.Error{Number: 0, Severity: 0, State: 1, Message: text, Procedure: f.mod.name, Line: 0}); err != nil {
+	if err := f.out.info(&sqlerr.Error{Number: 0, Severity: 0, State: 1, Message: text, Procedure: f.mod.name, Line: f.curLine}); err != nil {
 		return flowNext, err
 	}
 	return flowNext, f.out.done(cmdPrint, 0, false, false)
