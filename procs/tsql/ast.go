@@ -468,6 +468,17 @@ type OdbcLiteral struct {
 	Value string
 }
 
+// MethodCall is a method of a value: the xml methods (x.value('.',
+// 'nvarchar(max)'), @x.query(...), .exist, .nodes) and CLR type methods.
+// X is the value: a variable, a subquery (the FOR XML PATH idiom), or any
+// other operand.
+type MethodCall struct {
+	Base
+	X      Expr
+	Method string
+	Args   []Expr
+}
+
 // UnsupportedExpr is a recognised expression form the emulator does not
 // implement (NEXT VALUE FOR, a CLR or xml method call, ...). The engine
 // answers Msg 40517 with Feature.
@@ -501,6 +512,7 @@ func (*TrimExpr) exprNode()        {}
 func (*FuncCall) exprNode()        {}
 func (*CollateExpr) exprNode()     {}
 func (*OdbcLiteral) exprNode()     {}
+func (*MethodCall) exprNode()      {}
 func (*UnsupportedExpr) exprNode() {}
 
 // ---------------------------------------------------------------------------

@@ -64,7 +64,8 @@
 // (CAST/TRY_CAST), ConvertExpr (CONVERT/TRY_CONVERT), ParseExpr
 // (PARSE/TRY_PARSE), FuncCall (every other function, aggregates and window
 // functions with OVER, niladic CURRENT_TIMESTAMP and friends), CollateExpr,
-// OdbcLiteral ({d '...'}), TrimExpr (TRIM(x FROM y)) and UnsupportedExpr
+// OdbcLiteral ({d '...'}), TrimExpr (TRIM(x FROM y)), MethodCall
+// (@x.value('.', 'int'), (SELECT ... FOR XML PATH(”), TYPE).value(...)) and UnsupportedExpr
 // (NEXT VALUE FOR and other recognised but unimplemented forms).
 //
 // Identifiers in the tree are unquoted ([a]]b] is "a]b") and keep the case

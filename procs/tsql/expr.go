@@ -312,6 +312,9 @@ func (p *parser) parseUnary(minPrec int) Expr {
 		return &UnaryExpr{Base: Base{pos}, Op: op, X: x}
 	}
 	x := p.parsePrimary()
+	for p.ok() && x != nil && p.isOp(opDot) && p.peek(1).kind == tIdent && p.peek(2).isOp(opLParen) {
+		x = p.parseMethodCall(x)
+	}
 	for p.ok() && x != nil && p.isKw(kwCOLLATE) {
 		p.next()
 		ct := p.tok()
@@ -323,6 +326,24 @@ func (p *parser) parseUnary(minPrec int) Expr {
 		x = &CollateExpr{Base: Base{pos}, X: x, Collation: ct.val}
 	}
 	return x
+}
+
+// parseMethodCall parses .method(args) after a value.
+func (p *parser) parseMethodCall(x Expr) Expr {
+	p.next() // .
+	m := &MethodCall{Base: Base{x.Position()}, X: x, Method: p.tok().val}
+	p.next()
+	p.next() // (
+	for p.ok() && !p.isOp(opRParen) {
+		m.Args = append(m.Args, p.parseScalar())
+		if !p.acceptOp(opComma) {
+			break
+		}
+	}
+	if !p.expectOp(opRParen) {
+		return nil
+	}
+	return m
 }
 
 // startsExpr reports whether the current token can begin an expression
@@ -377,14 +398,6 @@ func (p *parser) parsePrimary() Expr {
 	case tVar:
 		v := &Variable{Base: Base{pos}, Name: t.val}
 		p.next()
-		if p.isOp(opDot) && p.peek(1).kind == tIdent && p.peek(2).isOp(opLParen) {
-			// @x.value(...), @x.query(...): xml and CLR methods.
-			method := p.peek(1).val
-			p.next()
-			p.next()
-			p.skipParens()
-			return &UnsupportedExpr{Base: Base{pos}, Feature: method}
-		}
 		return v
 	case tGlobal:
 		p.next()

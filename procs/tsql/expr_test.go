@@ -122,7 +122,9 @@ func TestExpressions(t *testing.T) {
 		{"{fn UCASE('a')}", "UCASE('a')"},
 		// unsupported forms
 		{"NEXT VALUE FOR dbo.seq", "(UNSUPPORTED NEXT VALUE FOR)"},
-		{"@x.value('(/a)[1]', 'int')", "(UNSUPPORTED value)"},
+		{"@x.value('(/a)[1]', 'int')", "@x.value('(/a)[1]', 'int')"},
+		{"(SELECT a FROM t FOR XML PATH(''), TYPE).value('.', 'nvarchar(max)')", "(SUBQUERY (SELECT a FROM t) FOR XML PATH('') TYPE).value('.', 'nvarchar(max)')"},
+		{"@x.query('/a').value('.', 'int')", "@x.query('/a').value('.', 'int')"},
 	}
 	for _, c := range cases {
 		if got := show(selectExpr(t, c.src)); got != c.want {

@@ -292,6 +292,11 @@ func sh(b *strings.Builder, n any) {
 		b.WriteString(" " + x.Collation + ")")
 	case *OdbcLiteral:
 		w("{%s '%s'}", x.Kind, x.Value)
+	case *MethodCall:
+		sh(b, x.X)
+		b.WriteString("." + x.Method + "(")
+		shList(b, x.Args, ", ")
+		b.WriteString(")")
 	case *UnsupportedExpr:
 		w("(UNSUPPORTED %s)", x.Feature)
 	case *DataType:
