@@ -7,7 +7,6 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/scaleout"
 	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/sqlerr"
 	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/sqltype"
 )
@@ -512,5 +511,3 @@ func (c *Catalog) StopOperation(ctx context.Context, tx *Tx, caller *Caller, ope
 	}
 	return stop.ID, nil
 }
-
-var _ = scaleout.AllWorkers

@@ -1,9 +1,5 @@
 package catalog
 
-import (
-	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/sqltype"
-)
-
 // Operation types (reference §4.2) and statuses (§4.1).
 const (
 	OpStartup       int16 = 1
@@ -74,5 +70,3 @@ func (c *Catalog) logMessage(tx *Tx, op *Operation, typ int16, text string) {
 	op.Messages = append(op.Messages, m)
 	tx.record(func() { op.Messages = op.Messages[:len(op.Messages)-1] })
 }
-
-var _ = sqltype.TBit

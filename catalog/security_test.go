@@ -68,7 +68,7 @@ func TestRoleMatrix(t *testing.T) {
 		{name: "catalog.executions rows", isCount: true, run: func(e *env, as string) int32 { return rowsOf(e, as, "catalog.executions") },
 			normal: cell{lAdmin: 2, lSA: 2, lSSIS: 2, lSQLAdmin: 2, lExecutor: 1, lReader: 2, lObj: 0, lNobody: 0}},
 		{name: "catalog.projects rows", isCount: true, run: func(e *env, as string) int32 { return rowsOf(e, as, "catalog.projects") },
-			normal: cell{lAdmin: 1, lSA: 1, lSSIS: 1, lSQLAdmin: 1, lExecutor: 1, lReader: 0, lObj: 1, lNobody: 0}},
+			normal: cell{lAdmin: 1, lSA: 1, lSSIS: 1, lSQLAdmin: 1, lExecutor: 1, lReader: 1, lObj: 1, lNobody: 0}},
 		{name: "catalog.folders rows", isCount: true, run: func(e *env, as string) int32 { return rowsOf(e, as, "catalog.folders") },
 			normal: cell{lAdmin: 1, lSA: 1, lSSIS: 1, lSQLAdmin: 1, lExecutor: 1, lReader: 0, lObj: 1, lNobody: 0}},
 		{name: "catalog.operations rows", isCount: true, run: func(e *env, as string) int32 { return rowsOf(e, as, "catalog.operations") },

@@ -3,14 +3,12 @@ package catalog
 import (
 	"context"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/scaleout"
 	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/sqlerr"
-	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/sqltype"
 )
 
 // The Catalog is the master's Sink: it owns the operations' statuses and
@@ -196,7 +194,7 @@ func (c *Catalog) Startup(ctx context.Context) []*sqlerr.Error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	s := c.st
-	sys := &secCtx{caller: &Caller{Login: "NT SERVICE\\SQLSERVERAGENT"}, user: s.Databases[key(SSISDB)].Principals[dboID]}
+	sys := &secCtx{caller: &Caller{Login: "NT SERVICE\\MSSQLSERVER"}, user: s.Databases[key(SSISDB)].Principals[dboID]}
 	start := c.newOperation(nil, sys, OpStartup, 0, nil, nil, StatusRunning)
 	start.Start = c.now()
 	var warnings []*sqlerr.Error
@@ -222,6 +220,3 @@ func (c *Catalog) Startup(ctx context.Context) []*sqlerr.Error {
 	c.setStatus(nil, start, StatusSucceeded)
 	return warnings
 }
-
-var _ = strings.ToLower
-var _ = sqltype.TBit

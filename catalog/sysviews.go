@@ -109,6 +109,4 @@ func sysViews(db string) map[string]*viewDef {
 	}
 }
 
-type tinyint uint8
-
 func byteVal(n int) any { return int16(n) }

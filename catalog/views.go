@@ -243,7 +243,7 @@ var catalogViews = map[string]*viewDef{
 	"catalog.projects": {cols: colsProjects,
 		scan: func(s *State, sc *secCtx, _ any, emit emitFn) {
 			for _, p := range sortedProjects(s) {
-				if s.check(sc, ObjProject, p.ID, PermRead) {
+				if logReadable(s, sc, p) {
 					projectRow(s, p, emit)
 				}
 			}
@@ -251,15 +251,23 @@ var catalogViews = map[string]*viewDef{
 		seek: map[int]func(*State, *secCtx, sqltype.Value, any, emitFn){
 			0: func(s *State, sc *secCtx, key sqltype.Value, _ any, emit emitFn) {
 				id, _ := seekInt(key)
-				if p := s.Projects[id]; p != nil && s.check(sc, ObjProject, p.ID, PermRead) {
+				if p := s.Projects[id]; p != nil && logReadable(s, sc, p) {
 					projectRow(s, p, emit)
+				}
+			},
+			2: func(s *State, sc *secCtx, key sqltype.Value, _ any, emit emitFn) {
+				name := strings.TrimRight(valueText(key), " ")
+				for _, p := range sortedProjects(s) {
+					if strings.EqualFold(p.Name, name) && logReadable(s, sc, p) {
+						projectRow(s, p, emit)
+					}
 				}
 			},
 		}},
 	"catalog.packages": {cols: colsPackages,
 		scan: func(s *State, sc *secCtx, _ any, emit emitFn) {
 			for _, p := range sortedProjects(s) {
-				if s.check(sc, ObjProject, p.ID, PermRead) {
+				if logReadable(s, sc, p) {
 					for _, pk := range p.Packages {
 						emit(pk.ID, pk.Name, pk.GUID, pk.Description, pk.FormatVersion, pk.VersionMajor, pk.VersionMinor,
 							pk.VersionBuild, pk.VersionComments, pk.VersionGUID, pk.ProjectID, pk.EntryPoint, "N", nil)
@@ -565,6 +573,12 @@ var catalogViews = map[string]*viewDef{
 				emit(j.JobID, j.WorkerAgentID)
 			}
 		}},
+}
+
+// logReadable: projects and packages are among the views ssis_logreader
+// reads in full (reference §5.1).
+func logReadable(s *State, sc *secCtx, p *Project) bool {
+	return sc.has("ssis_logreader") || s.check(sc, ObjProject, p.ID, PermRead)
 }
 
 func execParamRows(op *Operation, emit emitFn) {

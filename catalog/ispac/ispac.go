@@ -14,7 +14,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"path"
 	"sort"
 	"strconv"
 	"strings"
@@ -473,5 +472,3 @@ func sortedNames(m map[string][]byte) []string {
 	sort.Strings(out)
 	return out
 }
-
-var _ = path.Base
