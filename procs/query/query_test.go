@@ -63,7 +63,9 @@ func TestPlanNodes(t *testing.T) {
 		t.Fatalf("top 2 desc: %v", got)
 	}
 	proj := &Project{Input: intRows(1, 2), Cols: []rows.Column{{Name: "x", Type: sqltype.TInt}},
-		Exprs: []Expr{func(_ context.Context, r rows.Row) (sqltype.Value, error) { return sqltype.NewInt(r[0].Int64() * 10), nil }}}
+		Exprs: []Expr{func(_ context.Context, r rows.Row) (sqltype.Value, error) {
+			return sqltype.NewInt(r[0].Int64() * 10), nil
+		}}}
 	if got := collect(t, proj); len(got) != 2 || got[1] != 20 {
 		t.Fatalf("project: %v", got)
 	}
