@@ -552,9 +552,10 @@ func Equal(a, b Value, coll Collation) (bool, error) {
 
 // Key returns a grouping key for v: values that compare equal under coll
 // get the same key (GROUP BY, DISTINCT, hash joins, unique constraints).
-// Compare values of one comparison type; exact numerics of different types
-// (int 1, decimal 1.0, money 1) share keys, as do the date/time types on
-// the same wall clock.
+// Numbers of any type share keys by value (int 1, decimal 1.0, money 1,
+// float 1e0), and the date/time types by wall clock (datetimeoffset by its
+// UTC instant); strings and numbers never share keys, so convert the
+// operands of a mixed join to their comparison type first.
 func Key(v Value, coll Collation) string {
 	return string(AppendKey(nil, v, coll))
 }
@@ -576,8 +577,21 @@ func AppendKey(dst []byte, v Value, coll Collation) []byte {
 		dst = append(dst, 'N')
 		return appendCanonicalDecimal(dst, v.Unscaled(), int(v.typ.Scale))
 	case k == Float || k == Real:
-		dst = append(dst, 'F')
-		return strconv.AppendFloat(dst, v.f, 'g', -1, 64)
+		// The shortest decimal that reads back as the float: equal to an
+		// exact number exactly when Compare says so.
+		dst = append(dst, 'N')
+		bits := 64
+		if k == Real {
+			bits = 32
+		}
+		s := strconv.FormatFloat(v.f, 'f', -1, bits)
+		if strings.IndexByte(s, '.') >= 0 {
+			s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+		}
+		if s == "-0" {
+			s = "0"
+		}
+		return append(dst, s...)
 	case k.IsString() || k == XML:
 		dst = append(dst, 'S')
 		return AppendStringKey(dst, v.s, coll)

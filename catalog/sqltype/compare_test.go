@@ -172,6 +172,9 @@ func TestKeys(t *testing.T) {
 	same := [][2]Value{
 		{NewInt(1), dec("1.00", 5, 2)},
 		{NewMoney(10000), NewBigInt(1)},
+		{NewFloat(1), NewInt(1)},
+		{NewFloat(0.1), dec("0.100", 5, 3)},
+		{NewFloat(-0.0), NewInt(0)},
 		{vc("ABC "), nvc("abc")},
 		{dt("2020-01-01 00:00:00"), NewTime(TDate, time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC))},
 		{NewTime(DateTimeOffsetS(7), time.Date(2020, 1, 1, 12, 0, 0, 0, time.FixedZone("", 3600))), NewTime(DateTimeOffsetS(7), time.Date(2020, 1, 1, 11, 0, 0, 0, time.UTC))},

@@ -352,14 +352,6 @@ func spaces(n int) string {
 
 // ---- to integers and bit ----
 
-var intRange = map[Kind][2]int64{
-	Bit:      {0, 1},
-	TinyInt:  {0, 255},
-	SmallInt: {math.MinInt16, math.MaxInt16},
-	Int:      {math.MinInt32, math.MaxInt32},
-	BigInt:   {math.MinInt64, math.MaxInt64},
-}
-
 func intFits(k Kind, n int64) bool {
 	switch k {
 	case TinyInt:
@@ -615,8 +607,7 @@ func toDecimal(v Value, to Type, o *ConvertOptions) (Value, error) {
 	case sk.IsString():
 		u, sc, st := parseDecimalString(v.s)
 		if st != parseOK {
-			// SQL Server also reads exponent forms such as '1e3' here? It
-			// does not: only plain decimals are accepted.
+			// Only plain decimals: '1e3' fails here, unlike for float.
 			return Value{}, ConvertingTypeError(sk, to.Kind)
 		}
 		d = rescale(u, sc, s)

@@ -1,8 +1,6 @@
 package sqltype
 
 import (
-	"fmt"
-
 	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/sqlerr"
 )
 
@@ -173,9 +171,4 @@ func typeWord(t Type) string {
 		return "NULL"
 	}
 	return t.Kind.String()
-}
-
-// errorf is a convenience for the rare texts built on the spot.
-func errorf(number int32, format string, args ...any) *sqlerr.Error {
-	return sqlerr.New(number, 16, 1, "%s", fmt.Sprintf(format, args...))
 }

@@ -2,6 +2,7 @@ package builtin
 
 import (
 	"fmt"
+	"math"
 	"math/big"
 	"strings"
 	"testing"
@@ -210,6 +211,15 @@ func TestDateAdd(t *testing.T) {
 		{"DATEADD", []sqltype.Value{part("year"), i32(1), dtv("9999-06-01 00:00:00")}, "Msg 517: Adding a value to a 'datetime' column caused an overflow."},
 		{"DATEADD", []sqltype.Value{part("fortnight"), i32(1), dtv("2020-01-01 00:00:00")}, "Msg 155: 'fortnight' is not a recognized dateadd option."},
 		{"DATEADD", []sqltype.Value{part("day"), sqltype.Null(sqltype.TInt), dtv("2020-01-01 00:00:00")}, "NULL"},
+		{"DATEADD", []sqltype.Value{part("hour"), i32(2147483647), dtv("2020-01-01 00:00:00")}, "Msg 517: Adding a value to a 'datetime' column caused an overflow."},
+		{"DATEADD", []sqltype.Value{part("second"), i32(-86401), sqltype.NewTime(sqltype.DateTime2S(7), time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC))}, "2019-12-30 23:59:59.0000000"},
+		{"DATEADD", []sqltype.Value{part("mcs"), sqltype.NewBigInt(9223372036854775807), sqltype.NewTime(sqltype.DateTime2S(7), time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC))}, "Msg 517: Adding a value to a 'datetime2' column caused an overflow."},
+		{"DATETRUNC", []sqltype.Value{part("month"), sqltype.NewTime(sqltype.DateTime2S(7), time.Date(2020, 3, 5, 13, 5, 9, 1234567, time.UTC))}, "2020-03-01 00:00:00.0000000"},
+		{"DATETRUNC", []sqltype.Value{part("quarter"), datev("2020-08-15")}, "2020-07-01"},
+		{"DATETRUNC", []sqltype.Value{part("week"), datev("2020-01-01")}, "2019-12-29"},
+		{"DATETRUNC", []sqltype.Value{part("iso_week"), datev("2020-01-01")}, "2019-12-30"},
+		{"DATETRUNC", []sqltype.Value{part("hour"), dtv("2020-01-01 10:35:12.997")}, "2020-01-01 10:00:00.000"},
+		{"DATETRUNC", []sqltype.Value{part("hour"), datev("2020-01-01")}, "Msg 9810: The datepart hour is not supported by date function datetrunc for data type date."},
 	})
 }
 
@@ -626,6 +636,7 @@ func TestFormat(t *testing.T) {
 		{decv("1234.5", 10, 2), "G", "en-US", "1234.50"},
 		{sqltype.NewMoney(12345678), "N2", "en-US", "1,234.57"},
 		{d, "yyyy", "xx-XX", "NULL"},
+		{sqltype.NewFloat(math.Inf(1)), "N2", "en-US", "Infinity"},
 	}
 	for _, c := range cases {
 		got, ok := Format(c.v, c.format, c.culture)

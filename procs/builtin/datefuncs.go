@@ -212,6 +212,11 @@ func init() {
 	register(&Func{Name: "DATEDIFF_BIG", MinArgs: 3, MaxArgs: 3, DatePartArg: true,
 		resolve: func(ts []sqltype.Type) (sqltype.Type, error) { return sqltype.TBigInt, nil },
 		eval:    evalDateDiff})
+	register(&Func{Name: "DATETRUNC", MinArgs: 2, MaxArgs: 2, DatePartArg: true,
+		resolve: func(ts []sqltype.Type) (sqltype.Type, error) {
+			return staticDateType(ts[1], sqltype.DateTime2S(7))
+		},
+		eval: evalDateTrunc})
 	register(&Func{Name: "DATEPART", MinArgs: 2, MaxArgs: 2, DatePartArg: true,
 		resolve: fixed(sqltype.TInt), eval: evalDatePart})
 	register(&Func{Name: "DATENAME", MinArgs: 2, MaxArgs: 2, DatePartArg: true,
@@ -361,9 +366,9 @@ func evalDateAdd(c *call) (sqltype.Value, error) {
 	case PartWeek:
 		r, ok = addDays(base, n*7)
 	default:
-		unit := map[DatePart]int64{PartHour: 3600e9, PartMinute: 60e9, PartSecond: 1e9, PartMillisecond: 1e6, PartMicrosecond: 1e3, PartNanosecond: 1}[p]
-		days := n * unit / 86400e9 // unit * n fits: n is at most 2^31 and unit at most 3.6e12
-		rest := n*unit - days*86400e9
+		unit, perDay := nsPerUnit[p], unitsPerDay[p]
+		days := n / perDay
+		rest := (n % perDay) * unit // less than a day: fits in a Duration
 		r, ok = addDays(base, days)
 		if ok {
 			r = r.Add(time.Duration(rest))
@@ -398,6 +403,64 @@ func evalDateAdd(c *call) (sqltype.Value, error) {
 		out = sqltype.NewTime(t, r)
 	}
 	return out, nil
+}
+
+// evalDateTrunc is DATETRUNC(part, d): d with everything below part
+// zeroed (week starts on the DATEFIRST day, iso_week on Monday).
+func evalDateTrunc(c *call) (sqltype.Value, error) {
+	p, err := partArg(c)
+	if err != nil {
+		return sqltype.Value{}, err
+	}
+	v, ok, err := dateArg(c, 1, sqltype.DateTime2S(7))
+	if err != nil || !ok {
+		return sqltype.Null(c.typ), err
+	}
+	t := v.Type()
+	bad := p == PartWeekday || p == PartTZOffset || p == PartNanosecond || !partAllowed(p, t.Kind) ||
+		(p == PartMicrosecond && (t.Kind == sqltype.DateTime || t.Kind == sqltype.SmallDateTime)) ||
+		(p == PartMillisecond && t.Kind == sqltype.SmallDateTime)
+	if bad {
+		return sqltype.Value{}, notSupported(p, "datetrunc", t)
+	}
+	w := v.Time()
+	y, mo, d := w.Date()
+	h, mi, sec := w.Clock()
+	ns := w.Nanosecond()
+	cv := toCivil(v, false)
+	switch p {
+	case PartYear:
+		mo, d, h, mi, sec, ns = 1, 1, 0, 0, 0, 0
+	case PartQuarter:
+		mo, d, h, mi, sec, ns = time.Month((int(mo)-1)/3*3+1), 1, 0, 0, 0, 0
+	case PartMonth:
+		d, h, mi, sec, ns = 1, 0, 0, 0, 0
+	case PartDayOfYear, PartDay:
+		h, mi, sec, ns = 0, 0, 0, 0
+	case PartWeek, PartISOWeek:
+		back := weekdayFirst(cv.day, c.env.DateFirst()) - 1
+		if p == PartISOWeek {
+			back = weekdayMon1(cv.day) - 1
+		}
+		start := time.Date(y, mo, d, 0, 0, 0, 0, time.UTC).AddDate(0, 0, -back)
+		y, mo, d = start.Date()
+		h, mi, sec, ns = 0, 0, 0, 0
+	case PartHour:
+		mi, sec, ns = 0, 0, 0
+	case PartMinute:
+		sec, ns = 0, 0
+	case PartSecond:
+		ns = 0
+	case PartMillisecond:
+		ns -= ns % 1e6
+	case PartMicrosecond:
+		ns -= ns % 1e3
+	}
+	r := time.Date(y, mo, d, h, mi, sec, ns, w.Location())
+	if r.Year() < 1 {
+		return sqltype.Value{}, addOverflow(t)
+	}
+	return sqltype.NewTime(t, r), nil
 }
 
 func addDays(t time.Time, n int64) (time.Time, bool) {

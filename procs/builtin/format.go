@@ -1,6 +1,7 @@
 package builtin
 
 import (
+	"math"
 	"math/big"
 	"strconv"
 	"strings"
@@ -257,6 +258,16 @@ func groupDigits(s, sep string) string {
 func allZero(s string) bool { return strings.Trim(s, "0") == "" }
 
 func formatNumber(v sqltype.Value, format string, cul *culture) (string, bool) {
+	if k := v.Kind(); k == sqltype.Float || k == sqltype.Real {
+		switch f := v.Float64(); {
+		case math.IsNaN(f):
+			return "NaN", true
+		case math.IsInf(f, 1):
+			return "Infinity", true
+		case math.IsInf(f, -1):
+			return "-Infinity", true
+		}
+	}
 	d := toDecNum(v)
 	if format == "" {
 		format = "G"
