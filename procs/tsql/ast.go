@@ -445,6 +445,22 @@ const (
 	UnboundedFollowing
 )
 
+func (k FrameBoundKind) String() string {
+	switch k {
+	case UnboundedPreceding:
+		return "UNBOUNDED PRECEDING"
+	case Preceding:
+		return "PRECEDING"
+	case CurrentRow:
+		return "CURRENT ROW"
+	case Following:
+		return "FOLLOWING"
+	case UnboundedFollowing:
+		return "UNBOUNDED FOLLOWING"
+	}
+	return "?"
+}
+
 // FrameBound is UNBOUNDED PRECEDING, n PRECEDING, CURRENT ROW, n FOLLOWING
 // or UNBOUNDED FOLLOWING.
 type FrameBound struct {
@@ -836,6 +852,16 @@ const (
 	ToggleOff
 )
 
+func (t Toggle) String() string {
+	switch t {
+	case ToggleOn:
+		return "ON"
+	case ToggleOff:
+		return "OFF"
+	}
+	return ""
+}
+
 // SetOptionStmt is a SET of session options:
 //
 //	SET NOCOUNT ON                          Options [NOCOUNT], Toggle On
@@ -1084,6 +1110,16 @@ const (
 	NotNull
 )
 
+func (n NullSpec) String() string {
+	switch n {
+	case Nullable:
+		return "NULL"
+	case NotNull:
+		return "NOT NULL"
+	}
+	return ""
+}
+
 // IdentitySpec is IDENTITY [(seed, increment)].
 type IdentitySpec struct {
 	Base
@@ -1101,6 +1137,22 @@ const (
 	ForeignKey
 	DefaultConstraint
 )
+
+func (k ConstraintKind) String() string {
+	switch k {
+	case PrimaryKey:
+		return "PRIMARY KEY"
+	case UniqueKey:
+		return "UNIQUE"
+	case CheckConstraint:
+		return "CHECK"
+	case ForeignKey:
+		return "FOREIGN KEY"
+	case DefaultConstraint:
+		return "DEFAULT"
+	}
+	return "?"
+}
 
 // Constraint is a PRIMARY KEY, UNIQUE, CHECK, FOREIGN KEY or DEFAULT
 // constraint, on a column or on the table.
