@@ -22,7 +22,9 @@
 //     undefined name is an error, "'NAME' scripting variable not defined."
 //   - Leading blank lines of a batch are dropped (so the server's line 1 is
 //     the batch's first line with text); Batch.Line is that line's number in
-//     the script, which turns a server error's line into a script line.
+//     the script, and Batch.ScriptLine turns a line the server reports for
+//     the batch into a script line (command lines are not sent, so the
+//     batch's lines and the script's can drift apart).
 package sqlcmd
 
 import (
@@ -41,13 +43,21 @@ type Batch struct {
 	Repeat int
 	// ExitOnError is true when :on error exit was in force for the batch.
 	ExitOnError bool
+	// lines[i] is the script line of the batch's line i+1; command lines
+	// such as :setvar are not sent, so the two can drift apart.
+	lines []int
 }
 
 // ScriptLine turns a line number the server reported for this batch into
 // a line number of the script.
 func (b Batch) ScriptLine(serverLine int) int {
-	if serverLine < 1 {
+	switch {
+	case serverLine < 1:
 		return b.Line
+	case serverLine <= len(b.lines):
+		return b.lines[serverLine-1]
+	case len(b.lines) > 0:
+		return b.lines[len(b.lines)-1] + serverLine - len(b.lines)
 	}
 	return b.Line + serverLine - 1
 }
@@ -112,6 +122,7 @@ type splitter struct {
 	buf       strings.Builder
 	bufLines  int
 	startLine int
+	lineNos   []int
 }
 
 func newSplitter(opt Options) *splitter {
@@ -126,7 +137,7 @@ func newSplitter(opt Options) *splitter {
 // them.
 func (s *splitter) flush(repeat int) {
 	if s.bufLines > 0 {
-		s.out = append(s.out, Batch{Text: s.buf.String(), Line: s.startLine, Repeat: repeat, ExitOnError: s.exitOnError})
+		s.out = append(s.out, Batch{Text: s.buf.String(), Line: s.startLine, Repeat: repeat, ExitOnError: s.exitOnError, lines: s.lineNos})
 	}
 	s.reset()
 }
@@ -134,6 +145,7 @@ func (s *splitter) flush(repeat int) {
 func (s *splitter) reset() {
 	s.buf.Reset()
 	s.bufLines = 0
+	s.lineNos = nil
 	s.st = lexState{}
 }
 
@@ -166,6 +178,7 @@ func (s *splitter) line(n int, line string) (done bool, err error) {
 	}
 	s.buf.WriteString(text)
 	s.bufLines++
+	s.lineNos = append(s.lineNos, n)
 	return false, nil
 }
 
