@@ -60,6 +60,50 @@ type source struct {
 	id       string // {GUID}
 	pkgPath  string
 	execPath string
+	fixed    map[int16]string // the texts of its pre/post events, made once
+}
+
+// sources is the package and task of one simulated package.
+type sources struct{ pkg, task source }
+
+// sourceKey names a simulated package's executables in the Sim's cache.
+type sourceKey struct{ folder, project, pkg, task string }
+
+// maxCachedSources bounds the cache of package and task ids; past it the
+// cache starts over (the ids are derived, so nothing is lost).
+const maxCachedSources = 4096
+
+func newSource(kind int16, name, id, pkgPath, execPath string) source {
+	return source{kind: kind, name: name, id: id, pkgPath: pkgPath, execPath: execPath, fixed: map[int16]string{
+		TypePreValidate:  name + ":Validation has started.",
+		TypePostValidate: name + ":Validation is complete.",
+		TypePreExecute:   name + ":Execution has started.",
+		TypePostExecute:  name + ":Execution is complete.",
+		TypeTaskFailed:   name + ":Task Failed: " + name,
+	}}
+}
+
+// sourcesFor returns the package's and task's names, ids and paths. The
+// ids are derived from the names, so a package keeps them from run to run.
+func (s *Sim) sourcesFor(e ExecInfo, task string) *sources {
+	k := sourceKey{e.FolderName, e.ProjectName, e.PackageName, task}
+	s.srcMu.Lock()
+	defer s.srcMu.Unlock()
+	if src, ok := s.srcs[k]; ok {
+		return src
+	}
+	if len(s.srcs) >= maxCachedSources || s.srcs == nil {
+		s.srcs = make(map[sourceKey]*sources)
+	}
+	base, _ := cutDtsx(e.PackageName)
+	key := strings.ToLower(e.FolderName + "\x00" + e.ProjectName + "\x00" + e.PackageName)
+	src := &sources{
+		pkg: newSource(SourcePackage, base, braced(uuid.NewSHA1(namespace, []byte(key))), `\Package`, `\`+base),
+		task: newSource(SourceTask, task, braced(uuid.NewSHA1(namespace, []byte(key+"\x00"+strings.ToLower(task)))),
+			`\Package\`+task, `\`+base+`\`+task),
+	}
+	s.srcs[k] = src
+	return src
 }
 
 // runLog builds the messages of one attempt.
@@ -68,7 +112,7 @@ type runLog struct {
 	a         Attempt
 	level     int
 	pkgFile   string
-	pkg, task source
+	pkg, task *source
 	thread    int32
 	at        time.Time
 	msgs      []EventMessage
@@ -80,22 +124,8 @@ func newLog(s *Sim, a Attempt, r Rule) *runLog {
 		return lg
 	}
 	lg.pkgFile = a.Exec.PackageName
-	base, _ := cutDtsx(a.Exec.PackageName)
-	key := strings.ToLower(a.Exec.FolderName + "\x00" + a.Exec.ProjectName + "\x00" + a.Exec.PackageName)
-	lg.pkg = source{
-		kind:     SourcePackage,
-		name:     base,
-		id:       braced(uuid.NewSHA1(namespace, []byte(key))),
-		pkgPath:  `\Package`,
-		execPath: `\` + base,
-	}
-	lg.task = source{
-		kind:     SourceTask,
-		name:     r.Task,
-		id:       braced(uuid.NewSHA1(namespace, []byte(key+"\x00"+strings.ToLower(r.Task)))),
-		pkgPath:  `\Package\` + r.Task,
-		execPath: `\` + base + `\` + r.Task,
-	}
+	src := s.sourcesFor(a.Exec, r.Task)
+	lg.pkg, lg.task = &src.pkg, &src.task
 	// A plausible Windows thread id, stable for an attempt.
 	lg.thread = int32(1000 + (a.Exec.ExecutionID*7919+int64(a.Number)*104729)%30000)
 	if lg.thread < 1000 {
@@ -109,34 +139,24 @@ func braced(u uuid.UUID) string { return "{" + strings.ToUpper(u.String()) + "}"
 
 // add logs text from src with SSIS's "<source>:<kind>: <text>" shape.
 // Pre/post events with empty text get their standard wording.
-func (lg *runLog) add(src source, typ int16, code int32, text string) {
+func (lg *runLog) add(src *source, typ int16, code int32, text string) {
 	if !Logged(lg.level, typ) {
 		return
 	}
-	var msg string
-	switch typ {
-	case TypePreValidate:
-		msg = src.name + ":Validation has started."
-	case TypePostValidate:
-		msg = src.name + ":Validation is complete."
-	case TypePreExecute:
-		msg = src.name + ":Execution has started."
-	case TypePostExecute:
-		msg = src.name + ":Execution is complete."
-	case TypeInformation:
+	msg, fixed := src.fixed[typ]
+	switch {
+	case fixed && text == "":
+	case fixed:
+		msg = src.name + ":" + text
+	case typ == TypeInformation:
 		msg = src.name + ":Information: " + text
-	case TypeWarning:
+	case typ == TypeWarning:
 		msg = src.name + ":Warning: " + text
-	case TypeError:
+	case typ == TypeError:
 		msg = src.name + ":Error: " + text
-	case TypeTaskFailed:
-		msg = src.name + ":Task Failed: " + src.name
-	case TypeProgress:
+	case typ == TypeProgress:
 		msg = src.name + ":Progress: " + text
 	default:
-		msg = src.name + ":" + text
-	}
-	if text != "" && (typ == TypePreValidate || typ == TypePostValidate || typ == TypePreExecute || typ == TypePostExecute || typ == TypeTaskFailed) {
 		msg = src.name + ":" + text
 	}
 	lg.msgs = append(lg.msgs, EventMessage{

@@ -70,6 +70,9 @@ type Sim struct {
 	mu      sync.RWMutex
 	rules   []Rule
 	newGUID func() uuid.UUID
+
+	srcMu sync.Mutex
+	srcs  map[sourceKey]*sources
 }
 
 // NewSim returns a simulator with cfg's rules.

@@ -188,3 +188,30 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		}
 	}
 }
+
+// Tasks restricted to a deleted worker wait for it; when it registers again
+// and is enabled, it takes them.
+func TestDeletedWorkerComesBack(t *testing.T) {
+	r := newRig(t, Config{Workers: []WorkerConfig{{ID: w1, MachineName: "W1"}}})
+	id, _ := r.start("p.dtsx", 0, false, w1)
+	if err := r.m.DeleteWorker(w1); err != nil {
+		t.Fatal(err)
+	}
+	r.advance(time.Minute)
+	r.wantKinds(id, "")
+	w, err := r.m.Register(w1, "W1-REBUILT", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w.Enabled {
+		t.Fatal("a worker registering again after delete arrived enabled")
+	}
+	if err := r.m.EnableWorker(w1); err != nil {
+		t.Fatal(err)
+	}
+	r.settle()
+	r.wantKinds(id, "started(1) finished(7)")
+	if ev := r.sink.get(id); ev[0].machine != "W1-REBUILT" {
+		t.Errorf("ran on %q", ev[0].machine)
+	}
+}
