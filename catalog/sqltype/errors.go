@@ -87,7 +87,7 @@ func OverflowError(from string, to Kind) *sqlerr.Error {
 
 // IntValueOverflow is Msg 220 for a value that does not fit a small integer type.
 func IntValueOverflow(to Kind, n string) *sqlerr.Error {
-	return newErr(ErrIntValueOverflow, 1, "Arithmetic overflow error for data type %s, value = %s.", to, n)
+	return newErr(ErrIntValueOverflow, 2, "Arithmetic overflow error for data type %s, value = %s.", to, n)
 }
 
 // DivideByZero is Msg 8134.

@@ -672,3 +672,21 @@ func TestConform(t *testing.T) {
 		t.Errorf("conform decimal = %#v %v", v, err)
 	}
 }
+
+func TestVolatile(t *testing.T) {
+	for _, n := range []string{"GETDATE", "NEWID", "RAND", "DATEPART", "DB_NAME", "SUSER_SNAME", "FORMAT", "@@DATEFIRST"} {
+		if f, _ := Lookup(n); f == nil || !f.Volatile {
+			t.Errorf("%s is not volatile", n)
+		}
+	}
+	for _, n := range []string{"LEN", "ABS", "SUBSTRING", "@@VERSION", "PI"} {
+		if f, _ := Lookup(n); f == nil || f.Volatile {
+			t.Errorf("%s is volatile", n)
+		}
+	}
+	for _, n := range sessionDependent {
+		if _, ok := Lookup(n); !ok {
+			t.Errorf("sessionDependent names unknown %s", n)
+		}
+	}
+}

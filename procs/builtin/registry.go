@@ -30,8 +30,12 @@ type Func struct {
 	// its text (type NVarCharN(n)). ResultType validates it when its
 	// value is known; CheckDatePart does it at compile time.
 	DatePartArg bool
-	// Volatile functions give a new value on each call (NEWID, RAND,
-	// GETDATE per statement...): do not fold them into constants.
+	// Volatile functions can return different values for the same
+	// arguments: they read the clock or a random source (GETDATE, NEWID,
+	// RAND) or session state that SET, USE or EXECUTE AS change
+	// (DATEFIRST for DATEPART, DATEFORMAT for date strings, LANGUAGE for
+	// FORMAT, the login for SUSER_NAME...). Do not fold them into
+	// constants at compile time.
 	Volatile bool
 
 	resolve func(ts []sqltype.Type) (sqltype.Type, error)
@@ -51,8 +55,27 @@ type call struct {
 var registry = map[string]*Func{}
 
 func register(f *Func) {
+	for _, n := range sessionDependent {
+		if n == f.Name {
+			f.Volatile = true
+		}
+	}
 	registry[f.Name] = f
 }
+
+// sessionDependent lists the functions whose result depends on Env state
+// other than the clock; register marks them Volatile.
+var sessionDependent = []string{
+	"DATEADD", "DATEDIFF", "DATEDIFF_BIG", "DATEPART", "DATENAME", "DATETRUNC", "YEAR", "MONTH", "DAY", "EOMONTH",
+	"ISDATE", "TODATETIMEOFFSET", "SWITCHOFFSET", "FORMAT", "CHARINDEX", "PATINDEX", "REPLACE", "TRANSLATE", "NULLIF",
+	"ORIGINAL_LOGIN", "CURRENT_USER", "SESSION_USER", "USER", "SYSTEM_USER", "APP_NAME", "HOST_NAME",
+	"SUSER_NAME", "SUSER_SNAME", "SUSER_SID", "SUSER_ID", "USER_NAME", "USER_ID", "DATABASE_PRINCIPAL_ID",
+	"IS_MEMBER", "IS_ROLEMEMBER", "IS_SRVROLEMEMBER", "HAS_PERMS_BY_NAME",
+	"DB_NAME", "DB_ID", "SCHEMA_NAME", "SCHEMA_ID", "OBJECT_ID", "OBJECT_NAME", "OBJECT_SCHEMA_NAME",
+	"SERVERPROPERTY", "DATABASEPROPERTYEX",
+	"@@SERVERNAME", "@@SPID", "@@LANGUAGE", "@@DATEFIRST", "@@TEXTSIZE", "@@OPTIONS",
+}
+
 
 // Lookup finds a function by name, case-insensitively.
 func Lookup(name string) (*Func, bool) {
