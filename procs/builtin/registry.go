@@ -76,7 +76,6 @@ var sessionDependent = []string{
 	"@@SERVERNAME", "@@SPID", "@@LANGUAGE", "@@DATEFIRST", "@@TEXTSIZE", "@@OPTIONS",
 }
 
-
 // Lookup finds a function by name, case-insensitively.
 func Lookup(name string) (*Func, bool) {
 	f, ok := registry[strings.ToUpper(name)]
