@@ -186,3 +186,20 @@ func (c *Catalog) Reset(ctx context.Context) {
 	c.st = c.newState()
 	c.notify()
 }
+
+// ReadState calls f with the state under the read lock, for the
+// persistence layer to save it. f must not change it or keep it.
+func (c *Catalog) ReadState(f func(*State)) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	f(c.st)
+}
+
+// LoadState replaces the state with one loaded by the persistence layer;
+// call Startup afterwards, as SQL Server runs catalog.startup.
+func (c *Catalog) LoadState(st *State) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.st = st
+	c.notify()
+}
