@@ -115,7 +115,8 @@ type runLog struct {
 	pkg, task *source
 	thread    int32
 	at        time.Time
-	msgs      []EventMessage
+	msgs      []EventMessage // all the attempt's messages, one allocation
+	mark      int            // msgs before mark were taken already
 }
 
 func newLog(s *Sim, a Attempt, r Rule) *runLog {
@@ -131,7 +132,7 @@ func newLog(s *Sim, a Attempt, r Rule) *runLog {
 	if lg.thread < 1000 {
 		lg.thread += 30000
 	}
-	lg.msgs = make([]EventMessage, 0, 12)
+	lg.msgs = make([]EventMessage, 0, 16+len(r.Messages))
 	return lg
 }
 
@@ -176,13 +177,16 @@ func (lg *runLog) add(src *source, typ int16, code int32, text string) {
 	})
 }
 
+// take returns the messages logged since the last take. The slice is
+// capped, so later messages never write into it.
 func (lg *runLog) take() []EventMessage {
-	m := lg.msgs
-	lg.msgs = make([]EventMessage, 0, 8)
-	if len(m) == 0 {
+	n := len(lg.msgs)
+	out := lg.msgs[lg.mark:n:n]
+	lg.mark = n
+	if len(out) == 0 {
 		return nil
 	}
-	return m
+	return out
 }
 
 func (lg *runLog) where() string {
