@@ -379,3 +379,29 @@ func TestUnknownFunction(t *testing.T) {
 		t.Fatalf("%+v", o)
 	}
 }
+
+var loginForFuzz = tds.Login{UserName: "sa", SPID: 99}
+
+// TestExecuteSQLOutputByRPC: go-mssqldb's sql.Out on sp_executesql comes
+// back as a RETURNVALUE named after the statement parameter.
+func TestExecuteSQLOutputByRPC(t *testing.T) {
+	s := testSession(t, Config{})
+	r := &recorder{}
+	err := s.RPC(context.Background(), &tds.RPCRequest{ProcID: tds.ProcExecuteSQL, Params: []tds.Param{
+		nvParam("", "SET @out = @in + 1"), nvParam("", "@in int, @out bigint OUTPUT"),
+		intParam("@in", int64(41), false),
+		{Name: "@out", Type: tds.TypeInfo{ID: tds.TypeIntN, Size: 8}, Output: true},
+	}}, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got *tds.ReturnValue
+	for _, tok := range r.Tokens {
+		if rv, ok := tok.(tds.ReturnValue); ok {
+			got = &rv
+		}
+	}
+	if got == nil || got.Name != "@out" || got.Value != int64(42) || got.Ordinal != 3 || got.Type.Size != 8 {
+		t.Fatalf("return value %+v, tokens %v", got, shape(r))
+	}
+}
