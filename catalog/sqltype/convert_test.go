@@ -221,6 +221,7 @@ func TestConvertDateTimeToString(t *testing.T) {
 		{"127", pm, vc30, 127, "2020-03-05T13:05:09.123"},
 		{"130 hijri", dt("2006-04-18 00:00:00"), NVarCharN(40), 130, "20 ربيع الاول 1427 12:00:00:000AM"},
 		{"131 hijri", dt("2006-04-18 00:00:00"), vc30, 131, "20/03/1427 12:00:00:000AM"},
+		{"131 published example", dt("2000-08-07 12:14:35.727"), NVarCharN(30), 131, " 7/05/1421 12:14:35:727PM"},
 		{"bad style", pm, vc30, 199, "Msg 281: 199 is not a valid style number when converting from datetime to a character string."},
 		{"112 into varchar(4) truncates", pm, VarCharN(4), 112, "2020"},
 		{"datetime ms rounding .997", dt("2020-01-01 23:59:59.998"), vc30, 121, "2020-01-01 23:59:59.997"},
@@ -287,6 +288,7 @@ func TestConvertStringToDateTime(t *testing.T) {
 		{"2020-01-02 10:00:00 +02:00", TDateTime, 0, DateMDY, "Msg 241: Conversion failed when converting date and/or time from character string."},
 		{"13:14:15.1234567", TimeS(7), 0, DateMDY, "13:14:15.1234567"},
 		{"20/03/1427", TDateTime, 131, DateMDY, "2006-04-18 00:00:00.000"},
+		{" 7/05/1421 12:14:35:727PM", TDateTime, 131, DateMDY, "2000-08-07 12:14:35.727"},
 	}
 	for _, c := range cases {
 		v, err := ConvertWith(vc(c.in), c.to, ConvertOptions{Style: c.style, DateFormat: c.df})

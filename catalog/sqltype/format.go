@@ -450,10 +450,11 @@ func formatDateTimeStyle(v Value, style int) (string, error) {
 		hy, hm, hd := toHijri(y, m, d)
 		h, suf := ampm(t)
 		tm := spacePad2(h) + ":" + pad2(t.Minute()) + ":" + pad2(t.Second()) + ":" + p.fracMs + suf
+		// The day is blank-padded: " 7/05/1421 12:14:35:727PM".
 		if style == 130 {
-			return pad2(hd) + " " + hijriMonths[hm-1] + " " + pad4(hy) + " " + tm, nil
+			return spacePad2(hd) + " " + hijriMonths[hm-1] + " " + pad4(hy) + " " + tm, nil
 		}
-		return pad2(hd) + "/" + pad2(hm) + "/" + pad4(hy) + " " + tm, nil
+		return spacePad2(hd) + "/" + pad2(hm) + "/" + pad4(hy) + " " + tm, nil
 	}
 	switch base {
 	case 1:
