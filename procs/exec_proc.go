@@ -296,6 +296,8 @@ func (s *Session) call(f *frame, d *proc.Def, args []proc.Arg) (*callResult, err
 	var err error
 	switch body := d.Body.(type) {
 	case *userProc:
+		// SET options and EXECUTE AS inside a procedure end with it.
+		defer s.saveScope()()
 		cf := newFrame(f.ctx, s, f.out, body.mod, level)
 		for i, slot := range body.mod.params {
 			cf.vars[slot] = b.Values[i]
@@ -360,6 +362,19 @@ func (s *Session) call(f *frame, d *proc.Def, args []proc.Arg) (*callResult, err
 		}
 	}
 	return res, nil
+}
+
+// saveScope records the session settings a module restores when it ends
+// (SET options, DATEFIRST, DATEFORMAT, the EXECUTE AS context) and returns
+// the function that restores them.
+func (s *Session) saveScope() func() {
+	opts, df, dfmt, p, imp := s.options, s.dateFirst, s.dateFormat, s.principal, len(s.impStack)
+	return func() {
+		s.options, s.dateFirst, s.dateFormat, s.principal = opts, df, dfmt, p
+		if len(s.impStack) > imp {
+			s.impStack = s.impStack[:imp]
+		}
+	}
 }
 
 // procResults sends a built-in procedure's result sets.

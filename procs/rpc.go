@@ -233,6 +233,7 @@ func (f *frame) runDynamic(text string, params []proc.Param, args []proc.Arg, c 
 	if err != nil {
 		return 0, firstError(err)
 	}
+	defer s.saveScope()()
 	df := newFrame(f.ctx, s, f.out, mod, f.level)
 	if bound != nil {
 		for i, slot := range mod.params {

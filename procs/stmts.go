@@ -74,6 +74,9 @@ func (c *compiler) stmt(st tsql.Stmt) (cstmt, error) {
 		cs.s, err = c.dropStmt(x)
 		cs.cmd = cmdDDL
 	case *tsql.UseStmt:
+		if c.inProc {
+			return cs, c.compileErr(sqlerr.New(154, 15, 1, "a USE database statement is not allowed in a procedure, function or trigger."), x.Pos)
+		}
 		cs.s = &useStmt{db: x.Database}
 		cs.cmd = cmdUse
 	case *tsql.BeginTranStmt:
