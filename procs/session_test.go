@@ -405,3 +405,27 @@ func TestExecuteSQLOutputByRPC(t *testing.T) {
 		t.Fatalf("return value %+v, tokens %v", got, shape(r))
 	}
 }
+
+// TestWaitforTime: WAITFOR TIME waits for the clock time on the injected
+// clock.
+func TestWaitforTime(t *testing.T) {
+	fake := clock.NewFake(time.Date(2024, 1, 1, 12, 0, 0, 0, time.UTC))
+	s := testSession(t, Config{Clock: fake})
+	done := make(chan *recorder)
+	changed := fake.Changed()
+	go func() {
+		r, _ := runBatch(t, s, "WAITFOR TIME '12:00:10'\nSELECT 1")
+		done <- r
+	}()
+	<-changed
+	fake.Advance(9 * time.Second)
+	select {
+	case <-done:
+		t.Fatal("WAITFOR TIME returned early")
+	default:
+	}
+	fake.Advance(time.Second)
+	if o := (<-done).Outcome(); len(o.Results) != 1 {
+		t.Fatalf("after WAITFOR TIME: %+v", o)
+	}
+}
