@@ -116,9 +116,9 @@ type StaticEnv struct {
 	Server       string
 	Machine      string
 	App, Host    string
-	Login_       Principal
+	CurrentLogin Principal
 	Original     string
-	User_        Principal
+	CurrentUser  Principal
 	Logins       []Principal
 	Users        []Principal
 	Databases    []Database
@@ -178,16 +178,16 @@ func (e *StaticEnv) MachineName() string {
 
 func (e *StaticEnv) AppName() string   { return e.App }
 func (e *StaticEnv) HostName() string  { return e.Host }
-func (e *StaticEnv) LoginName() string { return e.Login_.Name }
+func (e *StaticEnv) LoginName() string { return e.CurrentLogin.Name }
 
 func (e *StaticEnv) OriginalLogin() string {
 	if e.Original == "" {
-		return e.Login_.Name
+		return e.CurrentLogin.Name
 	}
 	return e.Original
 }
 
-func (e *StaticEnv) UserName() string { return e.User_.Name }
+func (e *StaticEnv) UserName() string { return e.CurrentUser.Name }
 
 func findPrincipal(list []Principal, cur Principal, match func(Principal) bool) (Principal, bool) {
 	if match(cur) && cur.Name != "" {
@@ -203,28 +203,28 @@ func findPrincipal(list []Principal, cur Principal, match func(Principal) bool) 
 
 func (e *StaticEnv) Login(name string) (Principal, bool) {
 	if name == "" {
-		return e.Login_, e.Login_.Name != ""
+		return e.CurrentLogin, e.CurrentLogin.Name != ""
 	}
-	return findPrincipal(e.Logins, e.Login_, func(p Principal) bool { return strings.EqualFold(p.Name, name) })
+	return findPrincipal(e.Logins, e.CurrentLogin, func(p Principal) bool { return strings.EqualFold(p.Name, name) })
 }
 
 func (e *StaticEnv) LoginByID(id int) (Principal, bool) {
-	return findPrincipal(e.Logins, e.Login_, func(p Principal) bool { return p.ID == id })
+	return findPrincipal(e.Logins, e.CurrentLogin, func(p Principal) bool { return p.ID == id })
 }
 
 func (e *StaticEnv) LoginBySID(sid []byte) (Principal, bool) {
-	return findPrincipal(e.Logins, e.Login_, func(p Principal) bool { return string(p.SID) == string(sid) })
+	return findPrincipal(e.Logins, e.CurrentLogin, func(p Principal) bool { return string(p.SID) == string(sid) })
 }
 
 func (e *StaticEnv) User(name string) (Principal, bool) {
 	if name == "" {
-		return e.User_, e.User_.Name != ""
+		return e.CurrentUser, e.CurrentUser.Name != ""
 	}
-	return findPrincipal(e.Users, e.User_, func(p Principal) bool { return strings.EqualFold(p.Name, name) })
+	return findPrincipal(e.Users, e.CurrentUser, func(p Principal) bool { return strings.EqualFold(p.Name, name) })
 }
 
 func (e *StaticEnv) UserByID(id int) (Principal, bool) {
-	return findPrincipal(e.Users, e.User_, func(p Principal) bool { return p.ID == id })
+	return findPrincipal(e.Users, e.CurrentUser, func(p Principal) bool { return p.ID == id })
 }
 
 func (e *StaticEnv) DatabaseName() string { return e.CurrentDB }
@@ -340,7 +340,7 @@ func (e *StaticEnv) IsSrvRoleMember(role, login string) (bool, bool) {
 	default:
 		return false, false
 	}
-	if login != "" && !strings.EqualFold(login, e.Login_.Name) {
+	if login != "" && !strings.EqualFold(login, e.CurrentLogin.Name) {
 		return false, true
 	}
 	return e.SrvRoles[role], true
