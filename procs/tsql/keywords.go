@@ -572,19 +572,20 @@ var keywordNames = [...]string{
 	kwXSINIL:                         "XSINIL",
 }
 
-// keywordMap finds a word's keyword by its upper-case spelling.
-var keywordMap = func() map[string]keyword {
-	m := make(map[string]keyword, len(keywordNames))
-	for k, name := range keywordNames {
-		if name != "" {
-			m[name] = keyword(k)
-		}
-	}
-	return m
-}()
-
 // maxKeywordLen bounds the words worth looking up.
 const maxKeywordLen = 30
+
+// keywordBuckets holds the keywords by length and first letter, so that a
+// lookup compares a word with a handful of candidates and never hashes.
+var keywordBuckets = func() (b [maxKeywordLen + 1][26][]keyword) {
+	for k, name := range keywordNames {
+		if name == "" {
+			continue
+		}
+		b[len(name)][name[0]-'A'] = append(b[len(name)][name[0]-'A'], keyword(k))
+	}
+	return b
+}()
 
 // reserved reports whether SQL Server reserves the keyword, which decides
 // between Msg 156 and Msg 102 for a syntax error at it.
@@ -600,18 +601,33 @@ func (k keyword) String() string {
 // lookupKeyword returns the keyword spelled by word, case-insensitively,
 // without allocating.
 func lookupKeyword(word string) keyword {
-	if len(word) > maxKeywordLen || len(word) < 2 {
+	n := len(word)
+	if n < 2 || n > maxKeywordLen {
 		return kwNone
 	}
-	var buf [maxKeywordLen]byte
+	c := word[0] &^ 0x20 // ASCII upper case
+	if c < 'A' || c > 'Z' {
+		return kwNone
+	}
+	for _, k := range keywordBuckets[n][c-'A'] {
+		if equalFoldUpper(word, keywordNames[k]) {
+			return k
+		}
+	}
+	return kwNone
+}
+
+// equalFoldUpper reports whether word equals upper, an upper-case ASCII
+// keyword, ignoring ASCII case.
+func equalFoldUpper(word, upper string) bool {
 	for i := 0; i < len(word); i++ {
 		c := word[i]
 		if 'a' <= c && c <= 'z' {
 			c -= 'a' - 'A'
-		} else if c >= 0x80 {
-			return kwNone
 		}
-		buf[i] = c
+		if c != upper[i] {
+			return false
+		}
 	}
-	return keywordMap[string(buf[:len(word)])]
+	return true
 }

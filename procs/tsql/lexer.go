@@ -83,11 +83,16 @@ type lexError struct {
 	text   string
 }
 
-// lexer turns a batch into tokens.
+// lexer turns a batch into tokens. Columns count characters; they are
+// worked out per token, from the last token's column on the same line, so
+// the scanners only move pos and keep line and lineStart right.
 type lexer struct {
 	src       string
 	pos       int
-	line, col int
+	line      int
+	lineStart int // offset of the current line's first byte
+	colOff    int // offset whose column is colVal
+	colVal    int
 	// quotedIdentOff makes "x" a string, as SET QUOTED_IDENTIFIER OFF does.
 	quotedIdentOff bool
 	errs           []lexError
@@ -96,41 +101,41 @@ type lexer struct {
 // tokenize scans the whole batch. Comments and white space are dropped; the
 // token list always ends with a tEOF token.
 func tokenize(src string, quotedIdentOff bool, toks []token) ([]token, []lexError) {
-	lx := lexer{src: src, line: 1, col: 1, quotedIdentOff: quotedIdentOff}
+	lx := lexer{src: src, line: 1, colVal: 1, quotedIdentOff: quotedIdentOff}
 	for {
-		t := lx.next()
-		toks = append(toks, t)
+		toks = append(toks, token{})
+		t := &toks[len(toks)-1]
+		lx.next(t)
 		if t.kind == tEOF || t.kind == tUnclosed {
 			if t.kind == tUnclosed {
-				toks = append(toks, token{kind: tEOF, start: len(src), end: len(src), line: lx.line, col: lx.col})
+				toks = append(toks, token{kind: tEOF, start: len(src), end: len(src), line: lx.line, col: lx.colAt(len(src))})
 			}
 			return toks, lx.errs
 		}
 	}
 }
 
-// advance moves over n bytes that contain no newline.
-func (lx *lexer) advance(n int) {
-	for i := 0; i < n; i++ {
-		if lx.src[lx.pos]&0xC0 != 0x80 {
-			lx.col++
-		}
-		lx.pos++
+// colAt returns the 1-based column of offset off, which is on the current
+// line at or after the last offset asked about.
+func (lx *lexer) colAt(off int) int {
+	if lx.colOff < lx.lineStart {
+		lx.colOff, lx.colVal = lx.lineStart, 1
 	}
+	lx.colVal += utf8.RuneCountInString(lx.src[lx.colOff:off])
+	lx.colOff = off
+	return lx.colVal
 }
 
-// skipTo moves to offset end, keeping line and column right.
+// advance moves over n bytes that contain no newline.
+func (lx *lexer) advance(n int) { lx.pos += n }
+
+// skipTo moves to offset end, counting the newlines passed.
 func (lx *lexer) skipTo(end int) {
-	for lx.pos < end {
-		c := lx.src[lx.pos]
-		if c == '\n' {
-			lx.line++
-			lx.col = 1
-		} else if c&0xC0 != 0x80 {
-			lx.col++
-		}
-		lx.pos++
+	if n := strings.Count(lx.src[lx.pos:end], "\n"); n > 0 {
+		lx.line += n
+		lx.lineStart = strings.LastIndexByte(lx.src[:end], '\n') + 1
 	}
+	lx.pos = end
 }
 
 // skipSpaceAndComments drops white space and comments. It reports false
@@ -142,11 +147,10 @@ func (lx *lexer) skipSpaceAndComments() bool {
 		switch {
 		case c == '\n':
 			lx.line++
-			lx.col = 1
 			lx.pos++
+			lx.lineStart = lx.pos
 		case c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v' || c == 0:
 			lx.pos++
-			lx.col++
 		case c == '-' && lx.pos+1 < len(src) && src[lx.pos+1] == '-':
 			end := strings.IndexByte(src[lx.pos:], '\n')
 			if end < 0 {
@@ -156,7 +160,7 @@ func (lx *lexer) skipSpaceAndComments() bool {
 			}
 			lx.skipTo(end)
 		case c == '/' && lx.pos+1 < len(src) && src[lx.pos+1] == '*':
-			start, line, col := lx.pos, lx.line, lx.col
+			start, line := lx.pos, lx.line
 			depth := 0
 			i := lx.pos
 			for i < len(src) {
@@ -177,7 +181,6 @@ func (lx *lexer) skipSpaceAndComments() bool {
 			}
 			if depth > 0 {
 				lx.errs = append(lx.errs, lexError{number: ErrMissingEndComment, offset: start, line: line, text: src[start:]})
-				_ = col
 				lx.skipTo(len(src))
 				return false
 			}
@@ -188,7 +191,6 @@ func (lx *lexer) skipSpaceAndComments() bool {
 				return true
 			}
 			lx.pos += size
-			lx.col++
 		default:
 			return true
 		}
@@ -231,31 +233,37 @@ func identEnd(src string, i int) int {
 	return i
 }
 
-// next returns the next token.
-func (lx *lexer) next() token {
+// next scans the next token into t.
+func (lx *lexer) next(t *token) {
 	if !lx.skipSpaceAndComments() {
-		return token{kind: tEOF, start: len(lx.src), end: len(lx.src), line: lx.line, col: lx.col}
+		*t = token{kind: tEOF, start: len(lx.src), end: len(lx.src), line: lx.line, col: lx.colAt(len(lx.src))}
+		return
 	}
 	src := lx.src
-	t := token{start: lx.pos, line: lx.line, col: lx.col}
+	t.start, t.line, t.col = lx.pos, lx.line, lx.colAt(lx.pos)
 	if lx.pos >= len(src) {
 		t.kind = tEOF
 		t.end = lx.pos
-		return t
+		return
 	}
 	c := src[lx.pos]
 	switch {
 	case (c == 'N' || c == 'n') && lx.pos+1 < len(src) && src[lx.pos+1] == '\'':
-		return lx.quoted(t, tNString, 2, '\'')
+		lx.quoted(t, tNString, 2, '\'')
+		return
 	case c == '\'':
-		return lx.quoted(t, tString, 1, '\'')
+		lx.quoted(t, tString, 1, '\'')
+		return
 	case c == '[':
-		return lx.quoted(t, tQIdent, 1, ']')
+		lx.quoted(t, tQIdent, 1, ']')
+		return
 	case c == '"':
 		if lx.quotedIdentOff {
-			return lx.quoted(t, tString, 1, '"')
+			lx.quoted(t, tString, 1, '"')
+			return
 		}
-		return lx.quoted(t, tQIdent, 1, '"')
+		lx.quoted(t, tQIdent, 1, '"')
+		return
 	case c == '@':
 		kind := tVar
 		i := lx.pos + 1
@@ -268,23 +276,25 @@ func (lx *lexer) next() token {
 			// A lone @ starts nothing.
 			lx.advance(1)
 			t.kind, t.end, t.val = tBad, lx.pos, "@"
-			return t
+			return
 		}
 		lx.advance(end - lx.pos)
 		t.kind, t.end = kind, lx.pos
 		t.val = src[t.start:t.end]
 		lx.checkLength(t)
-		return t
+		return
 	case isDigit(c) || c == '.' && lx.pos+1 < len(src) && isDigit(src[lx.pos+1]):
-		return lx.number(t)
+		lx.number(t)
+		return
 	case c == '$':
 		i := lx.pos + 1
 		if i < len(src) && (isDigit(src[i]) || src[i] == '.' && i+1 < len(src) && isDigit(src[i+1])) {
-			return lx.money(t)
+			lx.money(t)
+			return
 		}
 		lx.advance(1)
 		t.kind, t.end, t.val = tBad, lx.pos, "$"
-		return t
+		return
 	case c < 0x80 && isIdentStart(c):
 		end := identEnd(src, lx.pos+1)
 		lx.advance(end - lx.pos)
@@ -292,7 +302,7 @@ func (lx *lexer) next() token {
 		t.val = src[t.start:t.end]
 		t.kw = lookupKeyword(t.val)
 		lx.checkLength(t)
-		return t
+		return
 	case c >= 0x80:
 		r, size := utf8.DecodeRuneInString(src[lx.pos:])
 		if unicode.IsLetter(r) {
@@ -301,25 +311,26 @@ func (lx *lexer) next() token {
 			t.kind, t.end = tIdent, lx.pos
 			t.val = src[t.start:t.end]
 			lx.checkLength(t)
-			return t
+			return
 		}
 		lx.advance(size)
 		t.kind, t.end, t.val = tBad, lx.pos, src[t.start:lx.pos]
-		return t
+		return
 	}
-	return lx.punct(t)
+	lx.punct(t)
+	return
 }
 
 // checkLength records Msg 103 for a name longer than 128 characters.
-func (lx *lexer) checkLength(t token) {
-	if utf8.RuneCountInString(t.val) > 128 {
+func (lx *lexer) checkLength(t *token) {
+	if len(t.val) > 128 && utf8.RuneCountInString(t.val) > 128 {
 		lx.errs = append(lx.errs, lexError{number: ErrSyntaxIdentTooLong, offset: t.start, line: t.line, text: cutRunes(t.val, 128)})
 	}
 }
 
 // quoted scans a string or a quoted identifier whose body starts skip
 // bytes in and ends at the closing quote q (doubled inside).
-func (lx *lexer) quoted(t token, kind tokKind, skip int, q byte) token {
+func (lx *lexer) quoted(t *token, kind tokKind, skip int, q byte) {
 	src := lx.src
 	i := lx.pos + skip
 	bodyStart := i
@@ -331,7 +342,7 @@ func (lx *lexer) quoted(t token, kind tokKind, skip int, q byte) token {
 			lx.skipTo(len(src))
 			t.kind, t.end = tUnclosed, len(src)
 			t.val = undouble(src[bodyStart:], q, escaped)
-			return t
+			return
 		}
 		i += j
 		if i+1 < len(src) && src[i+1] == q {
@@ -348,7 +359,7 @@ func (lx *lexer) quoted(t token, kind tokKind, skip int, q byte) token {
 	if kind == tQIdent {
 		lx.checkLength(t)
 	}
-	return t
+	return
 }
 
 // undouble turns each doubled quote q of s into one.
@@ -368,7 +379,7 @@ func undouble(s string, q byte, escaped bool) string {
 }
 
 // number scans 42, 1.5, .5, 1., 1e5, 1.5E-3 and 0x1F.
-func (lx *lexer) number(t token) token {
+func (lx *lexer) number(t *token) {
 	src := lx.src
 	i := lx.pos
 	if src[i] == '0' && i+1 < len(src) && (src[i+1] == 'x' || src[i+1] == 'X') {
@@ -379,7 +390,7 @@ func (lx *lexer) number(t token) token {
 		lx.advance(i - lx.pos)
 		t.kind, t.end = tBinary, lx.pos
 		t.val = src[t.start:t.end]
-		return t
+		return
 	}
 	kind := tInt
 	for i < len(src) && isDigit(src[i]) {
@@ -407,11 +418,11 @@ func (lx *lexer) number(t token) token {
 	lx.advance(i - lx.pos)
 	t.kind, t.end = kind, lx.pos
 	t.val = src[t.start:t.end]
-	return t
+	return
 }
 
 // money scans $12.50 (the $ is not part of val).
-func (lx *lexer) money(t token) token {
+func (lx *lexer) money(t *token) {
 	src := lx.src
 	i := lx.pos + 1
 	for i < len(src) && isDigit(src[i]) {
@@ -426,11 +437,11 @@ func (lx *lexer) money(t token) token {
 	lx.advance(i - lx.pos)
 	t.kind, t.end = tMoney, lx.pos
 	t.val = src[t.start+1 : t.end]
-	return t
+	return
 }
 
 // punct scans operators and punctuation.
-func (lx *lexer) punct(t token) token {
+func (lx *lexer) punct(t *token) {
 	src := lx.src
 	c := src[lx.pos]
 	var nx byte
@@ -507,8 +518,8 @@ func (lx *lexer) punct(t token) token {
 	t.val = src[t.start:t.end]
 	if op == opNone {
 		t.kind = tBad
-		return t
+		return
 	}
 	t.kind, t.op = tOp, op
-	return t
+	return
 }
