@@ -64,3 +64,33 @@ func BenchmarkParseCompile(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkParseOnly is the parser's share of BenchmarkParseCompile (the
+// baseline the compile cost is measured against).
+func BenchmarkParseOnly(b *testing.B) {
+	data, err := os.ReadFile(filepath.Join("..", "testdata", "scripts", "scaleout-doc-example.sql"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	batches := batch.Split(string(data), "GO")
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, src := range batches {
+			if _, err := tsql.Parse(src); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+// BenchmarkSelectOne is a SELECT 1 batch end to end in process.
+func BenchmarkSelectOne(b *testing.B) {
+	s := testSession(b, Config{})
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := s.Batch(ctx, "select 1;", discard{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
