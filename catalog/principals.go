@@ -325,10 +325,10 @@ func (sc *secCtx) userID() int32 {
 }
 
 func (s *State) resolve(cl *Caller) *secCtx {
-	sc := &secCtx{caller: cl, roles: map[string]bool{}}
 	if cl == nil {
-		return sc
+		cl = &Caller{} // no security context: no access anywhere
 	}
+	sc := &secCtx{caller: cl, roles: map[string]bool{}}
 	db := s.Databases[key(SSISDB)]
 	if cl.User != "" {
 		sc.user = db.byName(cl.User)
@@ -806,4 +806,34 @@ func (c *Catalog) IsMember(caller *Caller, role string) bool {
 	defer c.mu.RUnlock()
 	sc := c.st.resolve(caller)
 	return sc.roles[key(role)] || sc.sysadmin && key(role) == "db_owner"
+}
+
+// DatabaseUser returns USER_NAME() in database db for the caller: "dbo" for
+// a sysadmin, the mapped user otherwise, and ok=false when the caller has no
+// user there (and so cannot enter it).
+func (c *Catalog) DatabaseUser(caller *Caller, db string) (name string, ok bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	s := c.st
+	d := s.Databases[key(db)]
+	if d == nil || caller == nil {
+		return "", false
+	}
+	if caller.User != "" {
+		if u := d.byName(caller.User); u != nil {
+			return u.Name, true
+		}
+		return "", false
+	}
+	sc := s.resolve(caller)
+	if sc.sysadmin {
+		return "dbo", true
+	}
+	if u := d.userForSID(caller.SID); u != nil {
+		return u.Name, true
+	}
+	if key(db) == "master" || key(db) == "tempdb" {
+		return "guest", true
+	}
+	return "", false
 }

@@ -417,3 +417,30 @@ func TestLoadDirAndDemoCatalog(t *testing.T) {
 		t.Fatal("Reset left folders")
 	}
 }
+
+func TestDatabaseUserAndNilCaller(t *testing.T) {
+	e := newEnv(t, false)
+	admin := e.as(lAdmin)
+	must(t, e.c.CreateLogin(e.ctx, nil, admin, "app", "pw", false))
+	must(t, e.c.CreateUser(e.ctx, nil, admin, SSISDB, "app_user", "app", false))
+	app, _ := e.c.CallerFor("app")
+	cases := []struct {
+		caller *Caller
+		db     string
+		want   string
+		ok     bool
+	}{
+		{admin, SSISDB, "dbo", true}, {app, SSISDB, "app_user", true}, {app, "msdb", "", false},
+		{app, "master", "guest", true}, {e.as(lOutsider), SSISDB, "", false}, {nil, SSISDB, "", false},
+	}
+	for _, c := range cases {
+		if got, ok := e.c.DatabaseUser(c.caller, c.db); got != c.want || ok != c.ok {
+			t.Errorf("DatabaseUser(%v, %s) = %q, %v", c.caller, c.db, got, ok)
+		}
+	}
+	_, err := e.c.CreateFolder(e.ctx, nil, nil, s("x"))
+	wantErr(t, err, 916, 1, "")
+	if n := len(e.query(nil, "catalog.folders")); n != 0 {
+		t.Fatalf("a nil caller sees %d folders", n)
+	}
+}

@@ -196,13 +196,6 @@ func eventRows(op *Operation, emit emitFn) {
 	}
 }
 
-func admins(sc *secCtx) error {
-	if sc.admin() {
-		return nil
-	}
-	return errorf(229, 5, "SELECT", "internal table", SSISDB, "internal")
-}
-
 func denyInternal(table string) func(sc *secCtx) error {
 	return func(sc *secCtx) error {
 		if sc.admin() {
