@@ -115,3 +115,9 @@ func PacketHeader(b []byte) (typ, status uint8, length, spid uint16, id uint8, e
 	h, err := decodeHeader(b)
 	return h.Type, h.Status, h.Length, h.SPID, h.PacketID, err
 }
+
+// SetVersion tells the raw client which TDS version it logged in with.
+func (c *rawClient) SetVersion(v uint32) { c.ver = v }
+
+// Conn0 is the connection the client currently reads from (TLS or not).
+func (c *rawClient) Conn0() io.Reader { return c.rw }

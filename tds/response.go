@@ -245,11 +245,12 @@ func (r *response) finish(fatal error, attn bool) {
 		r.b = appendDone(r.b, DoneStatement, DoneAttn, 0, 0, ver)
 	} else {
 		if fatal != nil {
+			// The engine may have written its own severe error already.
 			var m *Message
-			if !errors.As(fatal, &m) && !r.fatalOut {
+			if !errors.As(fatal, &m) {
 				m = errSevere
 			}
-			if m != nil {
+			if !r.fatalOut {
 				r.emitHeld(true)
 				r.b = r.c.appendMessage(r.b, m)
 			}
