@@ -39,7 +39,7 @@ func (c *counter) ConnectionClosed() {
 	c.closed.Add(1)
 	c.closedCh <- struct{}{}
 }
-func (c *counter) LoginFailed()               { c.loginFailed.Add(1) }
+func (c *counter) LoginFailed()              { c.loginFailed.Add(1) }
 func (c *counter) Request(k tds.RequestKind) { c.requests[k].Add(1) }
 func (c *counter) MessageSent(n int32, _ uint8) {
 	c.mu.Lock()
@@ -367,7 +367,9 @@ func TestMalformedInputClosesOnlyThatConnection(t *testing.T) {
 			return c.Send(tds.PktRPC, 0, p[:len(p)-2])
 		}},
 		{"batch without ALL_HEADERS", func(c *tds.RawClient) error { return c.Send(tds.PktBatch, 0, []byte{0xFF, 0xFF, 0, 0, 's', 0}) }},
-		{"message over MaxMessageSize", func(c *tds.RawClient) error { return c.Send(tds.PktBatch, 0, tds.EncodeBatch(strings.Repeat("x", 5000))) }},
+		{"message over MaxMessageSize", func(c *tds.RawClient) error {
+			return c.Send(tds.PktBatch, 0, tds.EncodeBatch(strings.Repeat("x", 5000)))
+		}},
 		{"type change inside a message", func(c *tds.RawClient) error {
 			w := c.Conn()
 			w.Write(append(hdr(0x01, 0, 2), 1, 2))
