@@ -200,11 +200,16 @@ func convertArg(v sqltype.Value, to sqltype.Type, conv Converter) (sqltype.Value
 	}
 	out, err := conv(v, to)
 	if err != nil {
-		state := uint8(1)
-		if to.Kind == sqltype.Decimal || to.Kind == sqltype.Numeric || (to.Kind.IsInteger() && v.Kind().IsNumeric()) {
-			state = 5
+		// A pair that never converts implicitly keeps its own error (206
+		// operand type clash, 257); a value that does not convert is 8114.
+		if se, ok := sqlerr.As(err); ok && (se.Number == 206 || se.Number == 257) {
+			return sqltype.Value{}, se
 		}
-		return sqltype.Value{}, sqlerr.New(8114, 16, state, "Error converting data type %s to %s.", v.Kind(), to.Kind)
+		e := sqltype.ConvertingTypeError(v.Kind(), to.Kind)
+		if to.Kind.IsInteger() && v.Kind().IsNumeric() {
+			e.State = 5
+		}
+		return sqltype.Value{}, e
 	}
 	return out, nil
 }
