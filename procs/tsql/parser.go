@@ -487,6 +487,9 @@ func (p *parser) parseStatement(first bool) Stmt {
 	case kwINSERT:
 		return p.parseInsert(nil)
 	case kwUPDATE:
+		if p.peek(1).isKw(kwSTATISTICS) {
+			return p.skipUnsupported("UPDATE STATISTICS", skipToBoundary)
+		}
 		return p.parseUpdate(nil)
 	case kwDELETE:
 		return p.parseDelete(nil)

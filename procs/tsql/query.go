@@ -930,6 +930,10 @@ func (p *parser) tableRefTail(r *TableRef) {
 	} else if p.bareHints() {
 		r.Hints = p.parseTableHints()
 	}
+	if r.Alias == "" && len(r.Hints) > 0 {
+		// FROM t WITH (NOLOCK) AS x: the alias may follow the hints too.
+		r.Alias = p.parseAlias(false)
+	}
 }
 
 // skipTemporal skips the rest of FOR SYSTEM_TIME: ALL, AS OF x, FROM x TO

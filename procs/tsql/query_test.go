@@ -26,6 +26,7 @@ func TestQueries(t *testing.T) {
 		{"SELECT * FROM t (NOLOCK)", "(SELECT * FROM t WITH(NOLOCK))"},
 		{"SELECT * FROM t AS x (NOLOCK)", "(SELECT * FROM t AS x WITH(NOLOCK))"},
 		{"SELECT * FROM @t v", "(SELECT * FROM @t AS v)"},
+		{"SELECT * FROM t WITH (NOLOCK) AS x JOIN u WITH (NOLOCK) y ON 1 = 1", "(SELECT * FROM (INNER JOIN t AS x WITH(NOLOCK) u AS y WITH(NOLOCK) ON (= 1 1)))"},
 		{"SELECT * FROM #tmp", "(SELECT * FROM #tmp)"},
 		{"SELECT * FROM (SELECT a FROM t) AS d", "(SELECT * FROM (DERIVED (SELECT a FROM t) AS d))"},
 		{"SELECT * FROM (SELECT a FROM t) d (x)", "(SELECT * FROM (DERIVED (SELECT a FROM t) AS d(x)))"},
