@@ -420,3 +420,62 @@ func TestWaitFinalEndsWithContext(t *testing.T) {
 		t.Fatalf("WaitFinal = %v, want the cancel cause", err)
 	}
 }
+
+// TestOutputsAndReturnStatus checks the OUTPUT values and RETURN 0 of the
+// procedures that have them.
+func TestOutputsAndReturnStatus(t *testing.T) {
+	e := newEnv(t, false)
+	admin := e.as(lAdmin)
+	fid, err := e.c.CreateFolder(e.ctx, nil, admin, s("a"))
+	if st, ok := ReturnStatus(err); fid != 1 || !ok || st != 0 {
+		t.Fatalf("create_folder @folder_id = %d, status %d %v", fid, st, ok)
+	}
+	fid2, _ := e.c.CreateFolder(e.ctx, nil, admin, s("b"))
+	if fid2 != 2 {
+		t.Fatalf("second @folder_id = %d", fid2)
+	}
+	opID, err := e.c.DeployProject(e.ctx, nil, admin, s("a"), s("project1"), demoIspac(t))
+	must(t, err)
+	if opID != 1 {
+		t.Fatalf("deploy @operation_id = %d", opID)
+	}
+	must(t, e.c.CreateEnvironment(e.ctx, nil, admin, s("a"), s("e1"), nil))
+	must(t, e.c.CreateEnvironment(e.ctx, nil, admin, s("b"), s("e2"), nil))
+	r1, err := e.c.CreateEnvironmentReference(e.ctx, nil, admin, s("a"), s("project1"), s("e1"), s("R"), nil)
+	must(t, err)
+	r2, err := e.c.CreateEnvironmentReference(e.ctx, nil, admin, s("a"), s("project1"), s("e2"), s("A"), s("b"))
+	must(t, err)
+	if r1 != 1 || r2 != 2 {
+		t.Fatalf("@reference_id = %d, %d", r1, r2)
+	}
+	refs := e.query(admin, "catalog.environment_references")
+	if refs[0][3] != "NULL" || refs[1][3] != "b" || refs[1][2] != "A" {
+		t.Fatalf("references = %v", refs)
+	}
+	id, err := e.c.CreateExecution(e.ctx, nil, admin, CreateExecutionArgs{FolderName: s("a"), ProjectName: s("project1"),
+		PackageName: s("child.dtsx"), Use32BitRuntime: b(true)})
+	must(t, err)
+	if id != 2 {
+		t.Fatalf("@execution_id = %d", id)
+	}
+	row := e.query(admin, "catalog.executions")[0]
+	if row[11] != "1" || row[1] != "a" || row[3] != "child.dtsx" {
+		t.Fatalf("execution row = %v", row)
+	}
+	// @runinscaleout NULL takes the catalog default.
+	must(t, e.c.ConfigureCatalog(e.ctx, nil, admin, s("DEFAULT_EXECUTION_MODE"), s("1")))
+	id2, err := e.c.CreateExecution(e.ctx, nil, admin, CreateExecutionArgs{FolderName: s("a"), ProjectName: s("project1"),
+		PackageName: s("package1.dtsx"), Use32BitRuntime: b(false), UseAnyWorker: b(true)})
+	must(t, err)
+	ie := e.query(admin, "internal.executions")
+	if last := ie[len(ie)-1]; last[0] != itoa(id2) || last[12] == "NULL" {
+		t.Fatalf("DEFAULT_EXECUTION_MODE 1 did not make a Scale Out execution: %v", last)
+	}
+	props := map[string]string{}
+	for _, r := range e.query(admin, "catalog.catalog_properties") {
+		props[r[0]] = r[1]
+	}
+	if props["DEFAULT_EXECUTION_MODE"] != "1" || props["SERVER_LOGGING_LEVEL"] != "1" {
+		t.Fatalf("catalog_properties = %v", props)
+	}
+}

@@ -63,6 +63,8 @@ const (
 	dboID         int32 = 1
 	guestID       int32 = 2
 	publicDBRole  int32 = 0
+	// allSchemaOwnerID follows the five ssis_* roles (ids 5 to 9).
+	allSchemaOwnerID int32 = 10
 )
 
 // SSISDB is the catalog database's name.

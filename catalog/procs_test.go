@@ -201,6 +201,35 @@ func TestProcedureErrors(t *testing.T) {
 		{"clear_object_parameter_value missing", func(e *env) error {
 			return e.c.ClearObjectParameterValue(e.ctx, nil, admin(e), s("folder1"), s("project1"), i16(20), nil, s("nope"))
 		}, 27106, 1, "", true},
+		{"deploy existing without modify", func(e *env) error {
+			pid := projectID(e, "project1")
+			e.c.GrantPermission(e.ctx, nil, admin(e), i16(ObjProject), &pid, i32(e.userID(lObj)), i16(PermRead))
+			_, err := e.c.DeployProject(e.ctx, nil, e.as(lObj), s("folder1"), s("project1"), demoIspac(t))
+			return err
+		}, 27109, 1, "Cannot find the project 'project1' because it does not exist or you do not have sufficient permissions.", false},
+		{"create_execution environment gone", func(e *env) error {
+			e.c.CreateEnvironment(e.ctx, nil, admin(e), s("folder1"), s("env"), nil)
+			ref, _ := e.c.CreateEnvironmentReference(e.ctx, nil, admin(e), s("folder1"), s("project1"), s("env"), s("R"), nil)
+			e.c.DeleteEnvironment(e.ctx, nil, admin(e), s("folder1"), s("env"))
+			_, err := e.c.CreateExecution(e.ctx, nil, admin(e), CreateExecutionArgs{FolderName: s("folder1"), ProjectName: s("project1"),
+				PackageName: s("package1.dtsx"), Use32BitRuntime: b(false), ReferenceID: &ref})
+			return err
+		}, 27182, 1, "The environment 'env' does not exist or you have not been granted the appropriate permissions to access it.", true},
+		{"create_execution variable missing", func(e *env) error {
+			e.c.CreateEnvironment(e.ctx, nil, admin(e), s("folder1"), s("env"), nil)
+			ref, _ := e.c.CreateEnvironmentReference(e.ctx, nil, admin(e), s("folder1"), s("project1"), s("env"), s("R"), nil)
+			e.c.SetObjectParameterValue(e.ctx, nil, admin(e), i16(20), s("folder1"), s("project1"), s("Environment"), sqltype.NewNVarChar("Nope"), nil, s("R"))
+			_, err := e.c.CreateExecution(e.ctx, nil, admin(e), CreateExecutionArgs{FolderName: s("folder1"), ProjectName: s("project1"),
+				PackageName: s("package1.dtsx"), Use32BitRuntime: b(false), ReferenceID: &ref})
+			return err
+		}, 27186, 1, "One or more environment variables could not be found in the referenced environment.", true},
+		{"create_execution encryption level", func(e *env) error {
+			e.c.mu.Lock()
+			e.c.st.CatalogProperties["SERVER_OPERATION_ENCRYPTION_LEVEL"] = "3"
+			e.c.mu.Unlock()
+			_, err := e.create(admin(e), false)
+			return err
+		}, 27163, 1, "", true},
 		// create_execution
 		{"create_execution null package", func(e *env) error {
 			_, err := e.c.CreateExecution(e.ctx, nil, admin(e), CreateExecutionArgs{FolderName: s("folder1"), ProjectName: s("project1"), Use32BitRuntime: b(false)})

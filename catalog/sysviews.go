@@ -21,6 +21,30 @@ var (
 		"recovery_model tinyint", "recovery_model_desc nvarchar(60)")
 )
 
+var colsSchemas = cols("name sysname!", "schema_id int!", "principal_id int")
+
+// Schema is a row of sys.schemas.
+type Schema struct {
+	Name  string
+	ID    int32
+	Owner int32
+}
+
+// Schemas lists a database's schemas: the standard ones, and in SSISDB
+// the catalog's two (owned by AllSchemaOwner, as in a real SSISDB).
+func Schemas(db string) []Schema {
+	out := []Schema{{"dbo", 1, dboID}, {"guest", 2, guestID}, {"INFORMATION_SCHEMA", 3, 3}, {"sys", 4, 4}}
+	if key(db) == key(SSISDB) {
+		out = append(out, Schema{"catalog", 5, allSchemaOwnerID}, Schema{"internal", 6, allSchemaOwnerID})
+	}
+	for id := int32(16384); id <= 16393; id++ {
+		if name, ok := fixedDBRoles[id]; ok {
+			out = append(out, Schema{name, id, id})
+		}
+	}
+	return out
+}
+
 var loginTypeDesc = map[byte]string{'S': "SQL_LOGIN", 'U': "WINDOWS_LOGIN", 'G': "WINDOWS_GROUP", 'R': "SERVER_ROLE"}
 var userTypeDesc = map[byte]string{'S': "SQL_USER", 'U': "WINDOWS_USER", 'G': "WINDOWS_GROUP", 'R': "DATABASE_ROLE"}
 
@@ -98,6 +122,16 @@ func sysViews(db string) map[string]*viewDef {
 					}
 					emit(p.Name, p.ID, p.Type, userTypeDesc[p.Type], schema, p.Created, p.Modified, owner, p.SID, p.FixedRole,
 						auth, authDesc, lang, lcid, false)
+				}
+			}},
+		"schemas": {cols: colsSchemas,
+			scan: func(s *State, sc *secCtx, _ any, emit emitFn) {
+				d := s.Databases[db]
+				if d == nil {
+					return
+				}
+				for _, sch := range Schemas(d.Name) {
+					emit(sch.Name, sch.ID, sch.Owner)
 				}
 			}},
 		"database_role_members": {cols: colsRoleMembers,

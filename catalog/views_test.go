@@ -155,7 +155,7 @@ func TestEveryRowMatchesItsColumns(t *testing.T) {
 		PackageName: s("package1.dtsx"), Use32BitRuntime: b(false), RunInScaleOut: b(true), UseAnyWorker: b(true)})
 	must(t, err)
 	names := append(ViewNames(), "sys.server_principals", "sys.database_principals", "sys.database_role_members",
-		"sys.server_role_members", "sys.databases")
+		"sys.server_role_members", "sys.databases", "sys.schemas")
 	for _, n := range names {
 		schema, view, _ := strings.Cut(n, ".")
 		src, _ := e.c.View(SSISDB, schema, view, admin)
@@ -230,5 +230,75 @@ func TestSeekUsesKeys(t *testing.T) {
 	must(t, ps.(rows.Seeker).Seek(e.ctx, 1, sqltype.NewBigInt(ids[0]), func(rows.Row) bool { n++; return true }))
 	if n != 11 {
 		t.Fatalf("execution_parameter_values seek found %d rows, want 11", n)
+	}
+}
+
+func TestSysViews(t *testing.T) {
+	e := newEnv(t, false)
+	admin := e.as(lAdmin)
+	rowsOf := func(caller *Caller, db, view string) [][]string {
+		src, ok := e.c.View(db, "sys", view, caller)
+		if !ok {
+			t.Fatalf("no sys.%s in %s", view, db)
+		}
+		var out [][]string
+		must(t, src.Scan(e.ctx, func(r rows.Row) bool { out = append(out, rowText(r)); return true }))
+		return out
+	}
+	var dbs []string
+	for _, r := range rowsOf(admin, "master", "databases") {
+		dbs = append(dbs, r[0]+":"+r[1])
+	}
+	if strings.Join(dbs, ",") != "master:1,tempdb:2,model:3,msdb:4,SSISDB:5" {
+		t.Fatalf("databases = %v", dbs)
+	}
+	var schemas []string
+	for _, r := range rowsOf(admin, SSISDB, "schemas") {
+		schemas = append(schemas, r[0])
+	}
+	if !strings.Contains(strings.Join(schemas, ","), "catalog,internal") {
+		t.Fatalf("SSISDB schemas = %v", schemas)
+	}
+	if n := len(rowsOf(admin, "msdb", "schemas")); n != len(rowsOf(admin, SSISDB, "schemas"))-2 {
+		t.Fatalf("msdb has %d schemas", n)
+	}
+	// Principals: the AllSchemaOwner user is the catalog schemas' owner and a
+	// member of ssis_admin; a non-admin login sees itself and the roles only.
+	var aso, ssisAdmin string
+	for _, r := range rowsOf(admin, SSISDB, "database_principals") {
+		switch r[0] {
+		case "AllSchemaOwner":
+			aso = r[1]
+		case "ssis_admin":
+			ssisAdmin = r[1]
+		}
+	}
+	if aso != "10" {
+		t.Fatalf("AllSchemaOwner principal_id = %s", aso)
+	}
+	member := false
+	for _, r := range rowsOf(admin, SSISDB, "database_role_members") {
+		if r[0] == ssisAdmin && r[1] == aso {
+			member = true
+		}
+	}
+	if !member {
+		t.Fatal("AllSchemaOwner is not in ssis_admin")
+	}
+	var seen []string
+	for _, r := range rowsOf(e.as(lNobody), "master", "server_principals") {
+		if r[3] != "R" {
+			seen = append(seen, r[0])
+		}
+	}
+	if strings.Join(seen, ",") != lNobody {
+		t.Fatalf("a plain login sees logins %v", seen)
+	}
+	if n := len(rowsOf(admin, "master", "server_principals")); n < 15 {
+		t.Fatalf("sysadmin sees %d server principals", n)
+	}
+	srm := rowsOf(admin, "master", "server_role_members")
+	if len(srm) != 2 || srm[0][0] != "3" || srm[0][1] != "1" || srm[1][1] != "256" { // sa and EMU\admin in sysadmin
+		t.Fatalf("server_role_members = %v", srm)
 	}
 }
