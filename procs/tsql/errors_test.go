@@ -309,9 +309,16 @@ func TestNestingIsLimited(t *testing.T) {
 			t.Errorf("%.40q...: got %v", src, errs[0])
 		}
 	}
-	// A long flat chain is not nesting.
+	// A long flat chain is not nesting, nor is a long ELSE IF chain.
 	if _, err := Parse("SELECT 1" + strings.Repeat(" + 1", 5000)); err != nil {
 		t.Errorf("flat chain: %v", err)
+	}
+	if _, err := Parse("IF @a = 0 PRINT 0" + strings.Repeat(" ELSE IF @a = 1 PRINT 1", 2000) + " ELSE PRINT 2"); err != nil {
+		t.Errorf("ELSE IF chain: %v", err)
+	}
+	errs := errorsOf(t, "SELECT * FROM a"+strings.Repeat(" JOIN b", 3000)+strings.Repeat(" ON 1 = 1", 3000))
+	if errs[0].Number != 191 {
+		t.Errorf("nested joins: %v", errs[0])
 	}
 	// The limit can be set.
 	if _, err := ParseWith("SELECT ((((1))))", Options{MaxDepth: 3}); err == nil {

@@ -714,6 +714,10 @@ func (p *parser) parseTableExpr() TableExpr {
 // parseJoinRight parses the right side of a qualified join, which may hold
 // joins of its own whose ON clauses come first (a JOIN b JOIN c ON x ON y).
 func (p *parser) parseJoinRight() TableExpr {
+	if !p.enter() {
+		return nil
+	}
+	defer p.leave()
 	r := p.parseTablePrimary()
 	for p.ok() && r != nil {
 		kind, hint, n := p.joinStart()

@@ -410,26 +410,43 @@ func (p *parser) parseInner() Stmt {
 }
 
 func (p *parser) parseIf() Stmt {
-	s := &IfStmt{StmtBase: p.stmtBase()}
-	p.next()
-	s.Cond = p.parseCond()
-	if !p.ok() {
-		return nil
-	}
-	s.Then = p.parseInner()
-	if !p.ok() {
-		return nil
-	}
-	// A semicolon ends the IF: an ELSE after it is a syntax error.
-	if !p.lastSemi && p.isKw(kwELSE) {
-		p.next()
-		s.Else = p.parseInner()
+	first := &IfStmt{StmtBase: p.stmtBase()}
+	chain := []*IfStmt{first}
+	cur := first
+	for {
+		p.next() // IF
+		cur.Cond = p.parseCond()
 		if !p.ok() {
 			return nil
 		}
+		cur.Then = p.parseInner()
+		if !p.ok() {
+			return nil
+		}
+		// A semicolon ends the IF: an ELSE after it is a syntax error.
+		if p.lastSemi || !p.isKw(kwELSE) {
+			break
+		}
+		p.next()
+		if p.isKw(kwIF) {
+			// ELSE IF chains are read in a loop: generated scripts can hold
+			// hundreds of them, which is length, not nesting.
+			next := &IfStmt{StmtBase: p.stmtBase()}
+			cur.Else = next
+			cur = next
+			chain = append(chain, cur)
+			continue
+		}
+		cur.Else = p.parseInner()
+		if !p.ok() {
+			return nil
+		}
+		break
 	}
-	p.finishCompound(&s.StmtBase)
-	return s
+	for _, s := range chain {
+		p.finishCompound(&s.StmtBase)
+	}
+	return first
 }
 
 func (p *parser) parseWhile() Stmt {
