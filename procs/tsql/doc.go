@@ -11,6 +11,20 @@
 // send for the batch, in its order (usually one), each a *sqlerr.Error with
 // number, severity 15, state and the 1-based line in the batch. A batch with
 // a compile error runs nothing, so the caller sends the errors and stops.
+// The parser raises:
+//
+//   - 102 Incorrect syntax near '%s' (the token as typed; at the end of the
+//     text the last token, whatever it is) and 156 ... near the keyword '%s'
+//     for a reserved word;
+//   - 105 for a string or quoted name left open (with its 102, or after the
+//     syntax error that came first), 113 for a comment left open, 103 for a
+//     name over 128 characters;
+//   - 191 past Options.MaxDepth levels of nesting, 195 for an unknown SET
+//     option, 4145 for a value where a condition belongs;
+//   - and, when the text parses, the checks SQL Server makes while compiling
+//     that need no catalog: 111 (CREATE PROCEDURE not first in the batch),
+//     132 and 133 (labels), 135 and 136 (BREAK, CONTINUE outside WHILE),
+//     10704 (THROW; outside CATCH). Variables (137, 134) are the engine's.
 //
 // # Positions and text
 //
@@ -67,6 +81,9 @@
 // OdbcLiteral ({d '...'}), TrimExpr (TRIM(x FROM y)), MethodCall
 // (@x.value('.', 'int'), (SELECT ... FOR XML PATH(”), TYPE).value(...)) and UnsupportedExpr
 // (NEXT VALUE FOR and other recognised but unimplemented forms).
+//
+// Walk visits every node below a node or batch, depth first; Dump renders
+// any node as an indented tree, for tests and debugging.
 //
 // Identifiers in the tree are unquoted ([a]]b] is "a]b") and keep the case
 // they were written in; comparing them is the engine's business (the

@@ -3,7 +3,6 @@ package tsql
 import (
 	"os"
 	"path/filepath"
-	"reflect"
 	"strings"
 	"testing"
 )
@@ -31,7 +30,7 @@ func TestEveryNodeHasAPosition(t *testing.T) {
 			}
 			for _, s := range b.Stmts {
 				start, end := s.Span()
-				walkNodes(reflect.ValueOf(s), func(n Node) {
+				Walk(s, func(n Node) bool {
 					nodes++
 					p := n.Position()
 					if p.Line < 1 || p.Col < 1 || p.Offset < start || p.Offset > end {
@@ -41,6 +40,7 @@ func TestEveryNodeHasAPosition(t *testing.T) {
 					if line != p.Line {
 						t.Errorf("%s: %T at offset %d says line %d, text says %d", filepath.Base(f), n, p.Offset, p.Line, line)
 					}
+					return true
 				})
 			}
 		}
@@ -67,31 +67,33 @@ func splitGO(src string) []string {
 	return append(out, strings.Join(cur, "\n"))
 }
 
-var nodeType = reflect.TypeOf((*Node)(nil)).Elem()
-
-func walkNodes(v reflect.Value, f func(Node)) {
-	switch v.Kind() {
-	case reflect.Interface:
-		if !v.IsNil() {
-			walkNodes(v.Elem(), f)
+func TestWalk(t *testing.T) {
+	b, err := Parse("IF @a = 1 SELECT @b + 1 FROM t WHERE c IN (SELECT @d)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var vars []string
+	Walk(b, func(n Node) bool {
+		if v, ok := n.(*Variable); ok {
+			vars = append(vars, v.Name)
 		}
-	case reflect.Pointer:
-		if v.IsNil() {
-			return
+		return true
+	})
+	if strings.Join(vars, " ") != "@a @b @d" {
+		t.Errorf("variables in order: %v", vars)
+	}
+	// Returning false skips a node's children: here, the subquery's.
+	vars = nil
+	Walk(b, func(n Node) bool {
+		if _, ok := n.(*Query); ok && len(vars) > 1 {
+			return false
 		}
-		if v.Type().Implements(nodeType) {
-			f(v.Interface().(Node))
+		if v, ok := n.(*Variable); ok {
+			vars = append(vars, v.Name)
 		}
-		walkNodes(v.Elem(), f)
-	case reflect.Struct:
-		for i := 0; i < v.NumField(); i++ {
-			if v.Type().Field(i).IsExported() {
-				walkNodes(v.Field(i), f)
-			}
-		}
-	case reflect.Slice:
-		for i := 0; i < v.Len(); i++ {
-			walkNodes(v.Index(i), f)
-		}
+		return true
+	})
+	if strings.Join(vars, " ") != "@a @b" {
+		t.Errorf("pruned walk: %v", vars)
 	}
 }
