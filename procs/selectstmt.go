@@ -169,6 +169,9 @@ func (c *compiler) planQuery(f *frame, q *tsql.Query) (*plan, error) {
 		src = &query.Values{Rows: []rows.Row{{}}}
 	}
 	if spec.Where != nil {
+		if seek := c.seekFor(src, sc, spec.Where); seek != nil {
+			src = seek
+		}
 		cond, err := c.cond(spec.Where, sc)
 		if err != nil {
 			return nil, err
@@ -295,6 +298,89 @@ func (c *compiler) planQuery(f *frame, q *tsql.Query) (*plan, error) {
 		p.assign, p.assignT = assign, assignT
 	}
 	return p, nil
+}
+
+// seekFor turns a scan of a seekable source into a point lookup when the
+// WHERE clause has a top-level conjunct "key column = expression" whose
+// expression reads no column (a variable, a parameter, a constant). The
+// whole WHERE still filters the rows the seek returns.
+func (c *compiler) seekFor(src query.Node, sc *rowScope, where tsql.Expr) query.Node {
+	scan, ok := src.(*query.Scan)
+	if !ok {
+		return nil
+	}
+	sk, ok := scan.Source.(rows.Seeker)
+	if !ok {
+		return nil
+	}
+	seekable := map[int]bool{}
+	for _, i := range sk.SeekColumns() {
+		seekable[i] = true
+	}
+	var conjuncts []tsql.Expr
+	var split func(e tsql.Expr)
+	split = func(e tsql.Expr) {
+		if b, ok := e.(*tsql.BinaryExpr); ok && b.Op == tsql.OpAnd {
+			split(b.L)
+			split(b.R)
+			return
+		}
+		conjuncts = append(conjuncts, e)
+	}
+	split(where)
+	for _, e := range conjuncts {
+		b, ok := e.(*tsql.BinaryExpr)
+		if !ok || b.Op != tsql.OpEq {
+			continue
+		}
+		for _, side := range [2][2]tsql.Expr{{b.L, b.R}, {b.R, b.L}} {
+			cr, ok := side[0].(*tsql.ColumnRef)
+			if !ok {
+				continue
+			}
+			qual := ""
+			if cr.Table != nil {
+				qual = cr.Table.Name
+			}
+			col, ok := sc.find(qual, cr.Column)
+			if !ok || !seekable[col] || readsColumns(side[1]) {
+				continue
+			}
+			key, err := c.expr(side[1], nil)
+			if err != nil {
+				return nil
+			}
+			colType := sc.cols[col].Type
+			return &query.Seek{Source: sk, Col: col, Key: func(ctx context.Context) (sqltype.Value, error) {
+				v, err := key.eval(frameOf(ctx), nil)
+				if err != nil || v.IsNull() {
+					return v, err
+				}
+				// The key compares in the column's type; a value that does not
+				// convert falls back to the scan's own comparison error.
+				return convert(v, colType)
+			}}
+		}
+	}
+	return nil
+}
+
+// readsColumns reports whether an expression references a column or a
+// subquery (so it cannot be evaluated before the scan).
+func readsColumns(e tsql.Expr) bool {
+	switch x := e.(type) {
+	case *tsql.Literal, *tsql.Variable, *tsql.GlobalVar:
+		return false
+	case *tsql.UnaryExpr:
+		return readsColumns(x.X)
+	case *tsql.BinaryExpr:
+		return readsColumns(x.L) || readsColumns(x.R)
+	case *tsql.CastExpr:
+		return readsColumns(x.X)
+	case *tsql.ConvertExpr:
+		return readsColumns(x.X)
+	}
+	return true
 }
 
 // topNode is TOP (expr): the count is evaluated when the query runs.
