@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -141,44 +142,61 @@ type source struct {
 
 func (v *source) Columns() []rows.Column { return v.def.cols }
 
-func (v *source) collect(ctx context.Context, run func(s *State, sc *secCtx, extra any, emit func(...any))) ([]rows.Row, error) {
+// valuePool recycles the value buffers rows are built in: a Row passed to
+// a scan callback is not kept after it returns (rows.Source's contract), so
+// the buffer is reused once the scan is over. This keeps point lookups from
+// churning the heap, which matters when the catalog holds a million
+// executions.
+var valuePool = sync.Pool{New: func() any { b := make([]sqltype.Value, 0, 64); return &b }}
+
+// collect runs a row producer under the read lock, building the rows in a
+// pooled buffer, then calls fn for each with no lock held.
+func (v *source) collect(ctx context.Context, run func(s *State, sc *secCtx, extra any, emit func(...any)), fn func(rows.Row) bool) error {
 	var extra any
 	if v.def.pre != nil {
 		extra = v.def.pre(v.c)
 	}
-	v.c.mu.RLock()
-	defer v.c.mu.RUnlock()
-	sc := v.c.st.resolve(v.caller)
-	if v.def.deny != nil {
-		if err := v.def.deny(sc); err != nil {
-			return nil, err
+	buf := valuePool.Get().(*[]sqltype.Value)
+	vals := (*buf)[:0]
+	width := len(v.def.cols)
+	err := func() error {
+		v.c.mu.RLock()
+		defer v.c.mu.RUnlock()
+		sc := v.c.st.resolve(v.caller)
+		if v.def.deny != nil {
+			if err := v.def.deny(sc); err != nil {
+				return err
+			}
+		}
+		run(v.c.st, sc, extra, func(xs ...any) {
+			for i, x := range xs {
+				vals = append(vals, val(v.def.cols[i].Type, x))
+			}
+		})
+		return nil
+	}()
+	if err == nil {
+		err = ctx.Err()
+	}
+	if err == nil {
+		for off := 0; off+width <= len(vals); off += width {
+			if !fn(rows.Row(vals[off : off+width : off+width])) {
+				break
+			}
 		}
 	}
-	var out []rows.Row
-	emit := func(xs ...any) {
-		r := make(rows.Row, len(xs))
-		for i, x := range xs {
-			r[i] = val(v.def.cols[i].Type, x)
-		}
-		out = append(out, r)
+	clear(vals)
+	if cap(vals) <= 1<<16 {
+		*buf = vals[:0]
+		valuePool.Put(buf)
 	}
-	run(v.c.st, sc, extra, emit)
-	return out, ctx.Err()
+	return err
 }
 
 // Scan collects the visible rows under the read lock, then calls fn with
 // no lock held.
 func (v *source) Scan(ctx context.Context, fn func(rows.Row) bool) error {
-	rs, err := v.collect(ctx, v.def.scan)
-	if err != nil {
-		return err
-	}
-	for _, r := range rs {
-		if !fn(r) {
-			break
-		}
-	}
-	return nil
+	return v.collect(ctx, v.def.scan, fn)
 }
 
 // seekSource is a source with key lookups.
@@ -205,16 +223,7 @@ func (v seekSource) Seek(ctx context.Context, col int, key sqltype.Value, fn fun
 			return true
 		})
 	}
-	rs, err := v.collect(ctx, func(s *State, sc *secCtx, extra any, emit func(...any)) { f(s, sc, key, extra, emit) })
-	if err != nil {
-		return err
-	}
-	for _, r := range rs {
-		if !fn(r) {
-			break
-		}
-	}
-	return nil
+	return v.collect(ctx, func(s *State, sc *secCtx, extra any, emit func(...any)) { f(s, sc, key, extra, emit) }, fn)
 }
 
 // View returns the row source for db.schema.name bound to caller, or false
