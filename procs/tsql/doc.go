@@ -20,7 +20,8 @@
 //     syntax error that came first), 113 for a comment left open, 103 for a
 //     name over 128 characters;
 //   - 191 past Options.MaxDepth levels of nesting, 195 for an unknown SET
-//     option, 4145 for a value where a condition belongs;
+//     option, 319 for a WITH after a statement with no semicolon, 4145 for
+//     a value where a condition belongs;
 //   - and, when the text parses, the checks SQL Server makes while compiling
 //     that need no catalog: 111 (CREATE PROCEDURE not first in the batch),
 //     132 and 133 (labels), 135 and 136 (BREAK, CONTINUE outside WHILE),

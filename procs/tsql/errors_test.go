@@ -30,6 +30,8 @@ func unclosed(rest string, line int32) want {
 
 var commentOpen = want{113, 1, "Missing end comment mark '*/'."}
 
+const cte319 = "Incorrect syntax near the keyword 'with'. If this statement is a common table expression, an xmlnamespaces clause or a change tracking context clause, the previous statement must be terminated with a semicolon."
+
 func errorsOf(t *testing.T, src string) []*sqlerr.Error {
 	t.Helper()
 	b, err := Parse(src)
@@ -283,6 +285,9 @@ func TestCompileChecks(t *testing.T) {
 		{"SELECT * FROM t WHERE a AND b = 1", []want{{4145, 1, "An expression of non-boolean type specified in a context where a condition is expected, near 'AND'."}}},
 		{"PRINT 'x' THROW 50000, 'y', 1", []want{near("THROW", 1)}},
 		{"SELECT 1 = 1", []want{near("=", 1)}},
+		{"SELECT 1\n\nWITH c AS (SELECT 1 AS a) SELECT a FROM c", []want{{319, 3, cte319}}},
+		{"DECLARE @x INT = 1\nWITH C AS (SELECT 1 AS n) SELECT n FROM C;", []want{{319, 2, cte319}}},
+		{"select 0 as a with cte as (select 1 as x) select x from cte", []want{{319, 1, cte319}}},
 		{"EXEC p def.ghi", []want{near(".", 1)}},
 		{"SELECT 1 " + strings.Repeat("a", 129), []want{{103, 1, "The identifier that starts with '" + strings.Repeat("a", 128) + "' is too long. Maximum length is 128."}}},
 	}

@@ -483,6 +483,11 @@ func (p *parser) parseStatement(first bool) Stmt {
 	case kwSELECT:
 		return p.parseSelectStmt(nil)
 	case kwWITH:
+		if !p.lastSemi {
+			// A CTE after a statement that did not end with a semicolon.
+			p.failText(p.i, ErrCTENeedsSemicolon, 1, "Incorrect syntax near the keyword 'with'. If this statement is a common table expression, an xmlnamespaces clause or a change tracking context clause, the previous statement must be terminated with a semicolon.")
+			return nil
+		}
 		return p.parseWithStmt()
 	case kwINSERT:
 		return p.parseInsert(nil)
