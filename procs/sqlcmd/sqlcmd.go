@@ -88,6 +88,9 @@ func commandErr(line int, cmd string) *Error {
 // Split reads a whole script into its batches.
 func Split(script string, opt Options) ([]Batch, error) {
 	s := newSplitter(opt)
+	// Editors such as SSMS save scripts with a byte order mark; sqlcmd reads
+	// past it, and so do we.
+	script = strings.TrimPrefix(script, "\ufeff")
 	lines := strings.Split(script, "\n")
 	// A final newline ends the last line; it does not start another.
 	if len(lines) > 1 && lines[len(lines)-1] == "" {

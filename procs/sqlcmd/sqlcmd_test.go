@@ -32,6 +32,7 @@ func TestSplit(t *testing.T) {
 		{"GO after a line comment", "SELECT 1 -- it's /* not open\nGO", []Batch{{Text: "SELECT 1 -- it's /* not open", Line: 1, Repeat: 1}}},
 		{"quote doubling", "SELECT 'it''s'\nGO\nSELECT 2", []Batch{{Text: "SELECT 'it''s'", Line: 1, Repeat: 1}, {Text: "SELECT 2", Line: 3, Repeat: 1}}},
 		{"leading blanks dropped", "\n\n   SELECT 1\n  FROM t\nGO\n\nGO\n", []Batch{{Text: "SELECT 1\n  FROM t", Line: 3, Repeat: 1}}},
+		{"byte order mark", "\ufeffSELECT 1\r\nGO", []Batch{{Text: "SELECT 1", Line: 1, Repeat: 1}}},
 		{"CRLF", "SELECT 1\r\nGO\r\nSELECT 2\r\n", []Batch{{Text: "SELECT 1", Line: 1, Repeat: 1}, {Text: "SELECT 2", Line: 3, Repeat: 1}}},
 		{"comment-only batch is sent", "-- just a note\nGO", []Batch{{Text: "-- just a note", Line: 1, Repeat: 1}}},
 		{"unclosed string runs to the end", "SELECT 'x\nGO\n", []Batch{{Text: "SELECT 'x\nGO", Line: 1, Repeat: 1}}},
