@@ -53,16 +53,11 @@ func CallerOf(p proc.Principal) *catalog.Caller {
 func (p *Principal) Login() string { return p.Caller.Login }
 
 func (p *Principal) User(database string) string {
-	if err := p.cat.CanAccessDatabase(p.Caller, database); err != nil {
+	name, ok := p.cat.DatabaseUser(p.Caller, database)
+	if !ok {
 		return ""
 	}
-	switch {
-	case p.Caller.User != "":
-		return p.Caller.User
-	case p.cat.IsSysadmin(p.Caller):
-		return "dbo"
-	}
-	return p.Caller.Login
+	return name
 }
 
 func (p *Principal) IsSysadmin() bool { return p.cat.IsSysadmin(p.Caller) }
@@ -93,7 +88,41 @@ func (a *Adapter) Database(name string) (string, bool) {
 	return "", false
 }
 
-func (a *Adapter) DefaultDatabase(string) string { return "master" }
+// DefaultDatabase reads the login's default database from
+// sys.server_principals ("master" when it has none).
+func (a *Adapter) DefaultDatabase(login string) string {
+	caller, err := a.Cat.CallerFor(login)
+	if err != nil {
+		return "master"
+	}
+	src, ok := a.Cat.View("master", "sys", "server_principals", caller)
+	if !ok {
+		return "master"
+	}
+	nameCol, dbCol := -1, -1
+	for i, c := range src.Columns() {
+		switch c.Name {
+		case "name":
+			nameCol = i
+		case "default_database_name":
+			dbCol = i
+		}
+	}
+	db := "master"
+	if nameCol < 0 || dbCol < 0 {
+		return db
+	}
+	_ = src.Scan(context.Background(), func(r rows.Row) bool {
+		if strings.EqualFold(r[nameCol].Str(), login) {
+			if !r[dbCol].IsNull() && r[dbCol].Str() != "" {
+				db = r[dbCol].Str()
+			}
+			return false
+		}
+		return true
+	})
+	return db
+}
 
 func (a *Adapter) Principal(_ context.Context, login string) (procs.Principal, error) {
 	c, err := a.Cat.CallerFor(login)

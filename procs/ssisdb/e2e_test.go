@@ -329,3 +329,31 @@ func TestRPCAndErrorsOverTheWire(t *testing.T) {
 		t.Fatalf("rolled back folder still visible: %v", err)
 	}
 }
+
+// TestLoginDefaultDatabase: without a database in the login the session
+// starts in the login's default database (master here); an unknown
+// requested database is refused with 4060.
+func TestLoginDefaultDatabase(t *testing.T) {
+	st := newStack(t)
+	noDB, err := sql.Open("sqlserver", strings.Replace(st.dsn, "?database=master", "", 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer noDB.Close()
+	var name string
+	if err := noDB.QueryRow("SELECT DB_NAME()").Scan(&name); err != nil {
+		t.Fatal(err)
+	}
+	if name != "master" {
+		t.Errorf("DB_NAME() = %q, want master", name)
+	}
+	bad, err := sql.Open("sqlserver", strings.Replace(st.dsn, "database=master", "database=nodb", 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer bad.Close()
+	err = bad.Ping()
+	if err == nil || !strings.Contains(err.Error(), `Cannot open database "nodb" requested by the login. The login failed.`) {
+		t.Fatalf("unknown database: %v", err)
+	}
+}
