@@ -10,6 +10,8 @@ import (
 
 	mssql "github.com/microsoft/go-mssqldb"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/ssisdb-emulator/ssisdb-emulator/cmd/ssisdb-emulator/console"
 )
 
 // health remembers the last login probe for a second, so that a busy
@@ -68,5 +70,14 @@ func (e *Emulator) httpHandler() http.Handler {
 		fmt.Fprintf(w, "ok: logins work on %s\n", e.TDSAddr())
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(e.metrics.reg, promhttp.HandlerOpts{}))
+
+	// The web console (package console) takes every other path.
+	con, err := console.New(console.Config{Catalog: e.Catalog, Master: e.Master, Clock: e.clk,
+		Logger: e.log.With("part", "console")})
+	if err != nil {
+		e.log.Error("web console not available", "err", err)
+	} else {
+		mux.Handle("/", con)
+	}
 	return mux
 }
