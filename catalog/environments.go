@@ -33,7 +33,7 @@ func (c *Catalog) CreateEnvironment(ctx context.Context, tx *Tx, caller *Caller,
 		return err
 	}
 	if folderName == nil || envName == nil {
-		return errorf(27138, 1)
+		return errorf(27138, 6)
 	}
 	if !validName(*envName) {
 		return errorf(27142, 1, *envName)
@@ -275,18 +275,21 @@ func (c *Catalog) CreateEnvironmentReference(ctx context.Context, tx *Tx, caller
 	if err != nil {
 		return 0, err
 	}
-	if folderName == nil || projectName == nil || envName == nil || referenceType == nil {
-		return 0, errorf(27138, 1)
+	if folderName == nil || projectName == nil || envName == nil {
+		return 0, errorf(27138, 6)
 	}
-	rt := strings.ToUpper(strings.TrimSpace(*referenceType))
+	rt := ""
+	if referenceType != nil {
+		rt = strings.ToUpper(strings.TrimSpace(*referenceType))
+	}
 	if rt != "R" && rt != "A" {
-		return 0, errorf(27101, 1, "reference_type")
+		return 0, errorf(27101, 10, "reference_type")
 	}
 	if rt == "A" && envFolderName == nil {
-		return 0, errorf(27138, 1)
+		return 0, errorf(27138, 6)
 	}
 	if rt == "R" && envFolderName != nil {
-		return 0, errorf(27101, 1, "environment_folder_name")
+		return 0, errorf(27101, 10, "environment_folder_name")
 	}
 	p := s.visibleProject(sc, *folderName, *projectName)
 	if p == nil || !s.check(sc, ObjProject, p.ID, PermModify) {
@@ -299,15 +302,12 @@ func (c *Catalog) CreateEnvironmentReference(ctx context.Context, tx *Tx, caller
 	if s.findEnvironment(sc, envFolder, *envName, 0) == nil {
 		return 0, thrown(errorf(27182, 1, *envName))
 	}
+	// A duplicate is a reference of the same type to the same environment
+	// name (and, for 'A', folder): a relative and an absolute reference to
+	// one environment may coexist, as in the 2017 procedure.
 	for _, r := range s.References {
-		if r.ProjectID != p.ID || !strings.EqualFold(r.EnvironmentName, *envName) {
-			continue
-		}
-		f := r.FolderName
-		if r.Type == 'R' {
-			f = s.Folders[p.FolderID].Name
-		}
-		if strings.EqualFold(f, envFolder) {
+		if r.ProjectID == p.ID && r.Type == rt[0] && strings.EqualFold(r.EnvironmentName, *envName) &&
+			(rt == "R" || strings.EqualFold(r.FolderName, envFolder)) {
 			return 0, thrown(errorf(27204, 1))
 		}
 	}

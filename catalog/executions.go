@@ -245,6 +245,9 @@ func (c *Catalog) SetExecutionParameterValue(ctx context.Context, tx *Tx, caller
 			return thrown(errorf(27237, 1, valueText(value)))
 		}
 	}
+	if lvl := s.CatalogProperties["SERVER_OPERATION_ENCRYPTION_LEVEL"]; lvl != "1" && lvl != "2" {
+		return thrown(errorf(27163, 1, "SERVER_OPERATION_ENCRYPTION_LEVEL"))
+	}
 	oldParams := append([]*ExecParam(nil), ex.Params...)
 	old := *ep
 	ep.Value, ep.ValueSet, ep.RuntimeOverride, ep.BaseType = value, true, true, value.Kind().String()

@@ -448,8 +448,12 @@ func TestOutputsAndReturnStatus(t *testing.T) {
 	if r1 != 1 || r2 != 2 {
 		t.Fatalf("@reference_id = %d, %d", r1, r2)
 	}
+	// A relative and an absolute reference to one environment coexist.
+	r3, err := e.c.CreateEnvironmentReference(e.ctx, nil, admin, s("a"), s("project1"), s("e1"), s("A"), s("a"))
+	must(t, err)
+	defer func() { must(t, e.c.DeleteEnvironmentReference(e.ctx, nil, admin, &r3)) }()
 	refs := e.query(admin, "catalog.environment_references")
-	if refs[0][3] != "NULL" || refs[1][3] != "b" || refs[1][2] != "A" {
+	if len(refs) != 3 || refs[0][3] != "NULL" || refs[1][3] != "b" || refs[1][2] != "A" {
 		t.Fatalf("references = %v", refs)
 	}
 	id, err := e.c.CreateExecution(e.ctx, nil, admin, CreateExecutionArgs{FolderName: s("a"), ProjectName: s("project1"),

@@ -35,20 +35,23 @@ func (c *Catalog) CreateFolder(ctx context.Context, tx *Tx, caller *Caller, name
 	if !sc.admin() {
 		return 0, errorf(27188, 1)
 	}
-	if name == nil || *name == "" {
+	// Only NULL gives 27189; an empty name fails the name check (27199),
+	// as in the 2017 procedure.
+	if name == nil {
 		return 0, errorf(27189, 1)
 	}
 	if !validName(*name) {
 		return 0, errorf(27199, 1, *name)
 	}
 	if s.folderByName(*name) != nil {
-		return 0, errorf(27190, 1, *name)
+		return 0, thrown(errorf(27190, 1, *name))
 	}
+	// The 2017 procedure grants no default permissions on a folder (only
+	// admins create them).
 	f := &Folder{ID: s.NextFolderID, Name: *name, CreatedBySID: sc.callerSID(), CreatedByName: sc.callerName(), Created: c.now()}
 	s.NextFolderID++
 	s.Folders[f.ID] = f
 	tx.record(func() { delete(s.Folders, f.ID) })
-	s.grantDefaults(tx, sc, ObjFolder, f.ID)
 	return f.ID, nil
 }
 

@@ -39,11 +39,12 @@ func TestProcedureErrors(t *testing.T) {
 		{"create_folder not admin", func(e *env) error { _, err := e.c.CreateFolder(e.ctx, nil, nobody(e), s("x")); return err }, 27188, 1,
 			"Only members of the ssis_admin or sysadmin server roles can create, delete, or rename a catalog folder.", false},
 		{"create_folder null", func(e *env) error { _, err := e.c.CreateFolder(e.ctx, nil, admin(e), nil); return err }, 27189, 1, "", false},
-		{"create_folder empty", func(e *env) error { _, err := e.c.CreateFolder(e.ctx, nil, admin(e), s("")); return err }, 27189, 1, "", false},
+		{"create_folder empty", func(e *env) error { _, err := e.c.CreateFolder(e.ctx, nil, admin(e), s("")); return err }, 27199, 1,
+			" is not a valid folder name. It consists of characters that are not allowed.", false},
 		{"create_folder bad name", func(e *env) error { _, err := e.c.CreateFolder(e.ctx, nil, admin(e), s("a/b")); return err }, 27199, 1,
 			"a/b is not a valid folder name. It consists of characters that are not allowed.", false},
 		{"create_folder duplicate", func(e *env) error { _, err := e.c.CreateFolder(e.ctx, nil, admin(e), s("FOLDER1")); return err }, 27190, 1,
-			"The folder 'FOLDER1' already exists or you have not been granted the appropriate permissions to create it.", false},
+			"The folder 'FOLDER1' already exists or you have not been granted the appropriate permissions to create it.", true},
 		{"create_folder outsider", func(e *env) error { _, err := e.c.CreateFolder(e.ctx, nil, e.as(lOutsider), s("x")); return err }, 916, 1,
 			`The server principal "EMU\outsider" is not able to access the database "SSISDB" under the current security context.`, false},
 		// delete/rename folder, description
@@ -101,6 +102,7 @@ func TestProcedureErrors(t *testing.T) {
 			return err
 		}, 27109, 1, "", false},
 		// environments
+		{"create_environment null", func(e *env) error { return e.c.CreateEnvironment(e.ctx, nil, admin(e), s("folder1"), nil, nil) }, 27138, 6, "", false},
 		{"create_environment bad name", func(e *env) error {
 			return e.c.CreateEnvironment(e.ctx, nil, admin(e), s("folder1"), s("a|b"), nil)
 		}, 27142, 1, "'a|b' is not a valid environment name. It consists of characters that are not allowed.", false},
@@ -151,15 +153,15 @@ func TestProcedureErrors(t *testing.T) {
 		{"create_environment_reference bad type", func(e *env) error {
 			_, err := e.c.CreateEnvironmentReference(e.ctx, nil, admin(e), s("folder1"), s("project1"), s("env"), s("X"), nil)
 			return err
-		}, 27101, 1, "The value specified for the input parameter, 'reference_type', is not valid. Provide a valid value for this parameter.", false},
+		}, 27101, 10, "The value specified for the input parameter, 'reference_type', is not valid. Provide a valid value for this parameter.", false},
 		{"create_environment_reference A without folder", func(e *env) error {
 			_, err := e.c.CreateEnvironmentReference(e.ctx, nil, admin(e), s("folder1"), s("project1"), s("env"), s("A"), nil)
 			return err
-		}, 27138, 1, "", false},
+		}, 27138, 6, "", false},
 		{"create_environment_reference R with folder", func(e *env) error {
 			_, err := e.c.CreateEnvironmentReference(e.ctx, nil, admin(e), s("folder1"), s("project1"), s("env"), s("R"), s("folder1"))
 			return err
-		}, 27101, 1, "The value specified for the input parameter, 'environment_folder_name', is not valid. Provide a valid value for this parameter.", false},
+		}, 27101, 10, "The value specified for the input parameter, 'environment_folder_name', is not valid. Provide a valid value for this parameter.", false},
 		{"create_environment_reference no env", func(e *env) error {
 			_, err := e.c.CreateEnvironmentReference(e.ctx, nil, admin(e), s("folder1"), s("project1"), s("env"), s("R"), nil)
 			return err
@@ -167,7 +169,7 @@ func TestProcedureErrors(t *testing.T) {
 		{"create_environment_reference duplicate", func(e *env) error {
 			e.c.CreateEnvironment(e.ctx, nil, admin(e), s("folder1"), s("env"), nil)
 			e.c.CreateEnvironmentReference(e.ctx, nil, admin(e), s("folder1"), s("project1"), s("env"), s("R"), nil)
-			_, err := e.c.CreateEnvironmentReference(e.ctx, nil, admin(e), s("folder1"), s("project1"), s("env"), s("A"), s("folder1"))
+			_, err := e.c.CreateEnvironmentReference(e.ctx, nil, admin(e), s("folder1"), s("project1"), s("ENV"), s("R"), nil)
 			return err
 		}, 27204, 1, "Failed to create environment reference. This project already has an reference to the specified environment.", true},
 		{"delete_environment_reference missing", func(e *env) error {
