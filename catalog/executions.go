@@ -114,10 +114,39 @@ func sqlOf(err error) *sqlerr.Error {
 	return sqlerr.New(50000, 16, 1, "%s", err.Error())
 }
 
-// executionParams builds execution_parameter_values for a new execution:
-// the project's and the package's parameters, then the system parameters.
+// executionParams builds execution_parameter_values for a new execution
+// in the 2017 procedure's order: the project's and this package's literal
+// ('V') parameters, non-sensitive then sensitive; the system parameters;
+// parameters bound to a variable of the referenced environment; the bound
+// ones left without a value (value_set 0). Unset, non-required,
+// non-sensitive parameters carry their design default but keep value_set 0.
+// A variable whose type differs from its parameter's fails with 27148
+// (checked over all parameters first), then a sensitive variable bound to a
+// non-sensitive parameter with 27221.
 func (c *Catalog) executionParams(p *Project, pkg *Package, env *Environment) ([]*ExecParam, *sqlerr.Error) {
 	s := c.st
+	var mine []*ObjectParameter
+	for _, q := range p.Params {
+		if q.ObjectType == 20 || strings.EqualFold(q.ObjectName, pkg.Name) {
+			mine = append(mine, q)
+		}
+	}
+	bound := func(q *ObjectParameter) *EnvironmentVariable {
+		if env == nil || q.ValueType != 'R' {
+			return nil
+		}
+		return env.variable(q.ReferencedVar)
+	}
+	for _, q := range mine {
+		if v := bound(q); v != nil && v.Type != q.DataType {
+			return nil, errorf(27148, 1)
+		}
+	}
+	for _, q := range mine {
+		if v := bound(q); v != nil && v.Sensitive && !q.Sensitive {
+			return nil, errorf(27221, 1)
+		}
+	}
 	var out []*ExecParam
 	add := func(ep *ExecParam) {
 		ep.ID = s.NextExecParamID
@@ -127,33 +156,23 @@ func (c *Catalog) executionParams(p *Project, pkg *Package, env *Environment) ([
 		}
 		out = append(out, ep)
 	}
-	for _, q := range p.Params {
-		if q.ObjectType == 30 && !strings.EqualFold(q.ObjectName, pkg.Name) {
-			continue
+	param := func(q *ObjectParameter) *ExecParam {
+		return &ExecParam{ObjectType: q.ObjectType, DataType: q.DataType, Name: q.Name, Sensitive: q.Sensitive, Required: q.Required}
+	}
+	for _, sensitive := range []bool{false, true} {
+		for _, q := range mine {
+			if q.ValueType == 'R' || q.Sensitive != sensitive {
+				continue
+			}
+			ep := param(q)
+			switch {
+			case q.ValueSet:
+				ep.Value, ep.ValueSet = q.Default, true
+			case !q.Required && !q.Sensitive:
+				ep.Value = q.DesignDefault
+			}
+			add(ep)
 		}
-		ep := &ExecParam{ObjectType: q.ObjectType, DataType: q.DataType, Name: q.Name, Sensitive: q.Sensitive, Required: q.Required}
-		switch {
-		case q.ValueSet && q.ValueType == 'R':
-			if env == nil {
-				break // bound to a variable, but no reference: unset
-			}
-			v := env.variable(q.ReferencedVar)
-			if v == nil {
-				return nil, errorf(27186, 1)
-			}
-			if v.Type != q.DataType {
-				return nil, errorf(27148, 1)
-			}
-			if v.Sensitive && !q.Sensitive {
-				return nil, errorf(27221, 1)
-			}
-			ep.Value, ep.ValueSet = v.Value, true
-		case q.ValueSet:
-			ep.Value, ep.ValueSet = q.Default, true
-		case !q.Required:
-			ep.Value, ep.ValueSet = q.DesignDefault, true
-		}
-		add(ep)
 	}
 	level, _ := strconv.Atoi(s.CatalogProperties["SERVER_LOGGING_LEVEL"])
 	sys := []*ExecParam{
@@ -170,6 +189,22 @@ func (c *Catalog) executionParams(p *Project, pkg *Package, env *Environment) ([
 	for _, ep := range sys {
 		ep.ObjectType, ep.ValueSet = 50, true
 		add(ep)
+	}
+	done := map[*ObjectParameter]bool{}
+	for _, q := range mine {
+		if v := bound(q); v != nil {
+			ep := param(q)
+			ep.Value, ep.ValueSet, ep.Sensitive = v.Value, q.ValueSet, v.Sensitive
+			add(ep)
+			done[q] = true
+		}
+	}
+	for _, ot := range []int16{20, 30} {
+		for _, q := range mine {
+			if q.ValueType == 'R' && q.ObjectType == ot && !done[q] {
+				add(param(q))
+			}
+		}
 	}
 	return out, nil
 }

@@ -211,12 +211,16 @@ func TestExecutionParameterDefaults(t *testing.T) {
 			got = append(got, strings.Join([]string{r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9]}, "|"))
 		}
 	}
+	// The 2017 procedure's order: literal parameters (non-sensitive, then
+	// sensitive), system parameters, then environment-bound ones. Unset
+	// parameters keep value_set 0; the non-required, non-sensitive ones
+	// carry their design default.
 	want := []string{
-		"20|String|Environment|dev|0|0|1|0",
+		"20|String|Environment|dev|0|0|0|0",
 		"20|Int32|Required|NULL|0|1|0|0",
-		"20|String|Secret|NULL|1|0|1|0",
-		"20|String|CM.Source.ConnectionString|Data Source=.;Initial Catalog=tempdb;Integrated Security=SSPI;|0|0|1|0",
-		"30|Int32|BatchSize|1000|0|0|1|0",
+		"20|String|CM.Source.ConnectionString|Data Source=.;Initial Catalog=tempdb;Integrated Security=SSPI;|0|0|0|0",
+		"30|Int32|BatchSize|1000|0|0|0|0",
+		"20|String|Secret|NULL|1|0|0|0",
 		"50|Boolean|DUMP_ON_ERROR|0|0|0|1|0",
 		"50|Boolean|DUMP_ON_EVENT|0|0|0|1|0",
 		"50|String|DUMP_EVENT_CODE|0|0|0|1|0",

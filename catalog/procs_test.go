@@ -217,14 +217,17 @@ func TestProcedureErrors(t *testing.T) {
 				PackageName: s("package1.dtsx"), Use32BitRuntime: b(false), ReferenceID: &ref})
 			return err
 		}, 27182, 1, "The environment 'env' does not exist or you have not been granted the appropriate permissions to access it.", true},
-		{"create_execution variable missing", func(e *env) error {
+		{"start_execution required parameter bound to a missing variable", func(e *env) error {
 			e.c.CreateEnvironment(e.ctx, nil, admin(e), s("folder1"), s("env"), nil)
 			ref, _ := e.c.CreateEnvironmentReference(e.ctx, nil, admin(e), s("folder1"), s("project1"), s("env"), s("R"), nil)
-			e.c.SetObjectParameterValue(e.ctx, nil, admin(e), i16(20), s("folder1"), s("project1"), s("Environment"), sqltype.NewNVarChar("Nope"), nil, s("R"))
-			_, err := e.c.CreateExecution(e.ctx, nil, admin(e), CreateExecutionArgs{FolderName: s("folder1"), ProjectName: s("project1"),
+			e.c.SetObjectParameterValue(e.ctx, nil, admin(e), i16(20), s("folder1"), s("project1"), s("Required"), sqltype.NewNVarChar("Nope"), nil, s("R"))
+			id, err := e.c.CreateExecution(e.ctx, nil, admin(e), CreateExecutionArgs{FolderName: s("folder1"), ProjectName: s("project1"),
 				PackageName: s("package1.dtsx"), Use32BitRuntime: b(false), ReferenceID: &ref})
-			return err
-		}, 27186, 1, "One or more environment variables could not be found in the referenced environment.", true},
+			if err != nil {
+				return err
+			}
+			return e.c.StartExecution(e.ctx, nil, admin(e), &id, nil)
+		}, 27184, 1, "", true},
 		{"create_execution encryption level", func(e *env) error {
 			e.c.mu.Lock()
 			e.c.st.CatalogProperties["SERVER_OPERATION_ENCRYPTION_LEVEL"] = "3"
