@@ -17,6 +17,24 @@
 // procedures here, catalog.* in procs/ssisdb) and user procedures created
 // with CREATE PROCEDURE share one argument binder. Queries over row sources
 // live in procs/query.
+//
+// # Extending: the query engine
+//
+// The core plans a SELECT over one row source (a catalog view, a system
+// view, OPENROWSET) with WHERE (a seek on a key column when it can), ORDER
+// BY and TOP into procs/query nodes whose predicates and projections are
+// compiled closures. Two hooks take the rest without touching the core:
+//
+//   - Engine.QueryHook is asked first for every query a statement, a
+//     subquery or EXISTS runs; it returns a query.Node (joins, aggregates,
+//     set operations, CTEs, derived tables, FOR XML) or handled=false.
+//   - Engine.TableHook runs the statements over storage the core does not
+//     have: INSERT/UPDATE/DELETE, CREATE/DROP/TRUNCATE TABLE, DECLARE @t
+//     TABLE, cursors. Errors it returns follow the same rules as every
+//     other statement error (a DML statement's ending error adds 3621).
+//
+// Until they are set those statements answer Msg 40510 and those query
+// forms Msg 40517.
 package procs
 
 import (
