@@ -335,9 +335,11 @@ func (c *Console) fillPackage(q *request, f *pkgForm, d catalogDefaults, form ur
 		case strings.EqualFold(pf.DataType, "Boolean"):
 			pf.Input = "bool"
 		}
+		// A field the form did not send (not a browser's behaviour for a
+		// text field) leaves the parameter as it is.
 		pf.Value = pf.Default
-		if form != nil {
-			pf.Value = form.Get(pf.Key)
+		if vs, ok := form[pf.Key]; ok && len(vs) > 0 {
+			pf.Value = vs[0]
 		}
 		if strings.HasPrefix(pf.Name, "CM.") {
 			f.ConnMgrs = append(f.ConnMgrs, pf)
@@ -421,6 +423,7 @@ type runPlan struct {
 type runResult struct {
 	Folder, Project, Package string
 	ExecutionID              int64
+	OperationID              int64 // a create_execution that failed after logging its operation
 	Started                  bool
 	Error                    string
 	Script                   string
@@ -462,7 +465,7 @@ func (c *Console) execute(w http.ResponseWriter, q *request) {
 		if err != nil {
 			p.MachineError = fmt.Sprintf("%q is not a worker agent id.", s)
 			valid = false
-			continue
+			break
 		}
 		if !chosen[id.String()] {
 			chosen[id.String()] = true
@@ -471,6 +474,7 @@ func (c *Console) execute(w http.ResponseWriter, q *request) {
 	}
 	p.AnyMachine = form.Get("machines") != "chosen"
 	switch {
+	case p.MachineError != "":
 	case p.AnyMachine && len(workers) > 0:
 		p.MachineError = "Workers are ticked but “Any Scale Out Worker” is selected: choose “Only the workers ticked below” to restrict the run."
 		valid = false
@@ -631,7 +635,6 @@ func (c *Console) run(q *request, plan runPlan, anyWorker bool, workers []uuid.U
 	args := catalog.CreateExecutionArgs{FolderName: &f.Folder, ProjectName: &f.Project, PackageName: &f.Package,
 		ReferenceID: plan.refID, Use32BitRuntime: &plan.use32, RunInScaleOut: new(true), UseAnyWorker: &anyWorker}
 	id, err := c.cat.CreateExecution(ctx, nil, q.caller, args)
-	res.ExecutionID = id
 	fail := func(err error) runResult {
 		res.Error = c.sqlText(err)
 		res.Script = sc.String()
@@ -640,8 +643,12 @@ func (c *Console) run(q *request, plan runPlan, anyWorker bool, workers []uuid.U
 		return res
 	}
 	if err != nil {
+		// The catalog inserts the operation row before its checks and marks
+		// it failed; there is no execution (catalog.executions) to link.
+		res.OperationID = id
 		return fail(err)
 	}
+	res.ExecutionID = id
 	for _, sp := range plan.params {
 		sc.setParameter(sp)
 		if err := c.cat.SetExecutionParameterValue(ctx, nil, q.caller, &id, &sp.objectType, &sp.name, sp.value); err != nil {
