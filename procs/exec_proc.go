@@ -328,11 +328,15 @@ func (s *Session) call(f *frame, d *proc.Def, args []proc.Arg) (*callResult, err
 				err = berr
 			} else {
 				st := &cstmt{line: 1, cmd: tds.CmdExecute}
-				if se, ok := sqlerr.As(berr); ok && se.Line == 0 {
+				if se, ok := sqlerr.As(berr); ok {
 					cp := *se
-					cp.Procedure = d.QualifiedName()
-					cp.Line = 1
-					berr = &cp
+					if cp.Line == 0 {
+						cp.Procedure = d.QualifiedName()
+						cp.Line = 1
+					}
+					// Built-in procedures report failures the way the catalog's
+					// T-SQL does, with RAISERROR: XACT_ABORT does not apply.
+					berr = &raiserrorErr{err: &cp, term: classify(&cp)}
 				}
 				err = cf.handleError(st, berr)
 				res.failed = true
