@@ -84,4 +84,37 @@ func TestWithRealMaster(t *testing.T) {
 	if e.status(local) != StatusCanceled || e.status(stopID) != StatusSucceeded {
 		t.Fatalf("after stop: %d, stop op %d", e.status(local), e.status(stopID))
 	}
+
+	// A hanging Scale Out run, stopped: stopping (8) until the master
+	// reports the cancellation, then canceled (3) with stopped_by set.
+	so, err := e.c.CreateExecution(ctx, nil, admin, CreateExecutionArgs{FolderName: s("folder2"), ProjectName: s("project2"),
+		PackageName: s("package2.dtsx"), Use32BitRuntime: b(false), RunInScaleOut: b(true), UseAnyWorker: b(true)})
+	must(t, err)
+	must(t, e.c.StartExecution(ctx, nil, admin, &so, nil))
+	settle()
+	if st := e.status(so); st != StatusRunning {
+		t.Fatalf("hanging Scale Out run status = %d", st)
+	}
+	stop2, err := e.c.StopOperation(ctx, nil, e.as(lSSIS), &so)
+	must(t, err)
+	settle()
+	for range 3 {
+		if e.status(so) == StatusCanceled {
+			break
+		}
+		e.clk.Advance(time.Minute)
+		settle()
+	}
+	if e.status(so) != StatusCanceled || e.status(stop2) != StatusSucceeded {
+		t.Fatalf("Scale Out stop: execution %d, stop operation %d", e.status(so), e.status(stop2))
+	}
+	var stoppedBy string
+	for _, r := range e.query(admin, "catalog.executions") {
+		if r[0] == itoa(so) {
+			stoppedBy = r[23]
+		}
+	}
+	if stoppedBy != lSSIS {
+		t.Fatalf("stopped_by_name = %q", stoppedBy)
+	}
 }
