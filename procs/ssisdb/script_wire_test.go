@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -20,15 +21,17 @@ import (
 // go-mssqldb against the full stack, with the expectations the in-process
 // run uses.
 func TestScriptsOverTheWire(t *testing.T) {
-	st := newStack(t)
-	db := st.db(t)
-	db.SetMaxOpenConns(4)
 	files := scripttest.Load(t, "../testdata/scripts")
 	for k, v := range scripttest.Load(t, "testdata/scripts") {
 		files[k] = v
 	}
-	for file, cases := range files {
-		for _, tc := range cases {
+	for _, file := range sortedKeys(files) {
+		// One stack per file: cases of a file may build on the catalog state
+		// the earlier ones leave; files do not see each other's.
+		st := newStack(t)
+		db := st.db(t)
+		db.SetMaxOpenConns(4)
+		for _, tc := range files[file] {
 			t.Run(file+"/"+tc.Name, func(t *testing.T) {
 				if tc.WireSkip != "" {
 					t.Skip(tc.WireSkip)
@@ -40,7 +43,7 @@ func TestScriptsOverTheWire(t *testing.T) {
 					t.Fatal(err)
 				}
 				// A fresh connection per case: the pool would otherwise hand a
-				// session with the previous case's procedures and options.
+				// session with the previous case's options.
 				defer conn.Raw(func(any) error { return driverBad })
 				defer conn.Close()
 				for _, b := range tc.Setup {
@@ -58,11 +61,21 @@ func TestScriptsOverTheWire(t *testing.T) {
 	}
 }
 
+func sortedKeys(m map[string][]scripttest.Case) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
 // TestCatalogScripts runs the catalog script tests in process.
 func TestCatalogScripts(t *testing.T) {
-	st := newStack(t)
-	for file, cases := range scripttest.Load(t, "testdata/scripts") {
-		for _, tc := range cases {
+	files := scripttest.Load(t, "testdata/scripts")
+	for _, file := range sortedKeys(files) {
+		st := newStack(t)
+		for _, tc := range files[file] {
 			t.Run(file+"/"+tc.Name, func(t *testing.T) {
 				ctx := context.Background()
 				sess, _, err := st.eng.Open(ctx, &tds.Login{UserName: "sa", SPID: 70})
