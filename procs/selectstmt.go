@@ -475,8 +475,13 @@ func (s *Session) resolveView(f *frame, n procName) (rows.Source, bool) {
 	if schema == "" {
 		schema = "dbo"
 	}
-	if strings.EqualFold(schema, "sys") && strings.EqualFold(n.name, "procedures") {
-		return s.e.sysProcedures(db), true
+	if strings.EqualFold(schema, "sys") {
+		switch strings.ToLower(n.name) {
+		case "procedures":
+			return s.e.sysProcedures(db), true
+		case "objects":
+			return s.e.sysObjects(db), true
+		}
 	}
 	ctx := context.Background()
 	if f != nil {

@@ -243,3 +243,15 @@ func (e *Engine) sysProcedures(db string) rows.Source {
 	}
 	return &staticSource{cols: sysProcColumns, rows: out}
 }
+
+// sysObjects is sys.objects of a database as far as the engine owns
+// objects: its user procedures (the first twelve columns of
+// sys.procedures, which is how SQL Server defines that view).
+func (e *Engine) sysObjects(db string) rows.Source {
+	procs := e.sysProcedures(db).(*staticSource)
+	out := &staticSource{cols: sysProcColumns[:12]}
+	for _, r := range procs.rows {
+		out.rows = append(out.rows, r[:12])
+	}
+	return out
+}
