@@ -80,7 +80,7 @@ func (s *selectStmt) exec(f *frame) (flow, error) {
 		var n int64
 		err := p.node.Run(ctx, func(r rows.Row) (bool, error) {
 			for i, slot := range p.assign {
-				v, err := assignConvert(r[i], p.assignT[i])
+				v, err := f.assign(r[i], p.assignT[i])
 				if err != nil {
 					return false, err
 				}

@@ -174,7 +174,7 @@ func (a *assignStmt) exec(f *frame) (flow, error) {
 			return flowNext, err
 		}
 	}
-	if v, err = assignConvert(v, a.typ); err != nil {
+	if v, err = f.assign(v, a.typ); err != nil {
 		return flowNext, err
 	}
 	f.vars[a.slot] = v
@@ -184,6 +184,15 @@ func (a *assignStmt) exec(f *frame) (flow, error) {
 		return flowNext, nil
 	}
 	return flowNext, f.out.done(cmdSet, 0, false, false)
+}
+
+// assign is assignConvert under the session's SET DATEFORMAT (a string
+// assigned to a date variable reads in that order).
+func (f *frame) assign(v sqltype.Value, t sqltype.Type) (sqltype.Value, error) {
+	if v.IsNull() || t.Kind == sqltype.SQLVariant || v.Type() == t || !t.Kind.IsDateTime() || !v.Kind().IsString() {
+		return assignConvert(v, t)
+	}
+	return sqltype.ConvertWith(v, t, sqltype.ConvertOptions{Implicit: true, DateFormat: f.dateFormat()})
 }
 
 // assignConvert converts a value for a variable of type t: the variable
