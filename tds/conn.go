@@ -12,6 +12,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"syscall"
+	"time"
 )
 
 var errTooManyFiles = syscall.EMFILE
@@ -40,15 +41,38 @@ type conn struct {
 	loggedIn  atomic.Bool
 	timedOut  atomic.Bool
 
+	// ctx is the parent of the request contexts; it ends with the
+	// connection. Deriving requests from it rather than from the server's
+	// context keeps connections from contending on one parent.
+	ctx    context.Context
+	cancel context.CancelCauseFunc
+	resp   response // reused by each request
+
 	mu         sync.Mutex
 	running    bool // a request is executing
 	ending     bool // the running request is writing its last packet
 	attn       bool // ATTENTION arrived for the running request
 	cancelReq  context.CancelCauseFunc
 	execDone   chan struct{} // closed when the running request is over
-	closeAfter bool          // Shutdown: close once idle
+	execParked bool          // an executor waits on work for the next request
+	work       chan request
+	closeAfter bool // Shutdown: close once idle
 	closed     bool
 }
+
+// request is one message handed to the executor.
+type request struct {
+	ctx    context.Context
+	cancel context.CancelCauseFunc
+	msg    message
+	done   chan struct{}
+}
+
+// executorLinger is how long an executor goroutine waits for the next
+// request before it exits. Clients send requests back to back, and a
+// goroutine that stays keeps its grown stack; a connection idle for longer
+// holds no executor at all.
+const executorLinger = 100 * time.Millisecond
 
 func newConn(s *Server, raw net.Conn, spid uint16) *conn {
 	return &conn{srv: s, raw: raw, spid: spid, coll: DefaultCollation, log: s.log}
@@ -58,6 +82,8 @@ func newConn(s *Server, raw net.Conn, spid uint16) *conn {
 func (c *conn) serve() {
 	defer c.srv.release(c)
 	defer c.close()
+	c.ctx, c.cancel = context.WithCancelCause(c.srv.ctx)
+	defer c.cancel(ErrClientGone)
 	defer func() {
 		if p := recover(); p != nil {
 			c.log.Error("tds: panic in connection reader", "spid", c.spid, "panic", p, "stack", string(debug.Stack()))
@@ -92,7 +118,8 @@ func (c *conn) logClose(phase string, err error) {
 	}
 }
 
-// close closes the socket and the session once.
+// close closes the socket and the session once, and lets a parked
+// executor go.
 func (c *conn) close() {
 	c.mu.Lock()
 	if c.closed {
@@ -100,6 +127,10 @@ func (c *conn) close() {
 		return
 	}
 	c.closed = true
+	if c.execParked {
+		c.execParked = false
+		close(c.work)
+	}
 	c.mu.Unlock()
 	c.raw.Close()
 	if c.sess != nil {
@@ -138,7 +169,7 @@ func (c *conn) handshake() error {
 	strict := false
 	switch first[0] {
 	case pktPrelogin:
-		c.setTransport(base)
+		c.setTransport(base) // nothing is buffered yet
 	case 0x16: // a TLS ClientHello: TDS 8.0
 		if c.srv.strict == nil {
 			return malformed("TDS 8.0 (strict encryption) client, but TLS is off")
@@ -147,7 +178,7 @@ func (c *conn) handshake() error {
 		if err := tc.HandshakeContext(c.srv.ctx); err != nil {
 			return fmt.Errorf("TDS 8.0 TLS handshake: %w", err)
 		}
-		c.setTransport(tc)
+		c.setTransport(tc) // nothing is buffered yet
 		c.encrypted, strict = true, true
 	default:
 		return malformed("first byte 0x%02X is neither PRELOGIN nor TLS", first[0])
@@ -177,6 +208,9 @@ func (c *conn) handshake() error {
 	case tlsRefuse:
 		return malformed("client refused encryption, which this server requires")
 	case tlsLoginOnly, tlsFull:
+		if c.pr.buffered() != 0 {
+			return malformed("data arrived before the PRELOGIN reply")
+		}
 		hs := &handshakeConn{Conn: base, spid: c.spid}
 		tc := tls.Server(hs, c.srv.inBand)
 		if err := tc.HandshakeContext(c.srv.ctx); err != nil {
@@ -186,7 +220,9 @@ func (c *conn) handshake() error {
 		if len(hs.pending) == 0 {
 			hs.packet = nil
 		}
-		c.setTransport(tc)
+		if err := c.setTransport(tc); err != nil {
+			return err
+		}
 		c.encrypted = use == tlsFull
 	}
 
@@ -197,7 +233,9 @@ func (c *conn) handshake() error {
 	defer msg.release()
 	if use == tlsLoginOnly {
 		// Login-only encryption: the reply and all that follows are plain.
-		c.setTransport(base)
+		if err := c.setTransport(base); err != nil {
+			return err
+		}
 	}
 	if msg.typ != pktLogin7 {
 		return malformed("expected LOGIN7, got packet type 0x%02X", msg.typ)
@@ -206,10 +244,16 @@ func (c *conn) handshake() error {
 	return c.doLogin(msg.data)
 }
 
-func (c *conn) setTransport(rw io.ReadWriter) {
+// setTransport switches between plain TCP and TLS. Clients wait for a reply
+// before each switch, so no read-ahead byte may be pending.
+func (c *conn) setTransport(rw io.ReadWriter) error {
+	if c.pr.buffered() != 0 {
+		return malformed("%d bytes arrived before the server answered", c.pr.buffered())
+	}
 	c.rw = rw
 	c.pr.r = rw
 	c.pw.w = rw
+	return nil
 }
 
 // doLogin authenticates, opens the session and sends the login reply.
@@ -404,13 +448,61 @@ func (c *conn) start(msg message) error {
 		c.mu.Unlock()
 		return net.ErrClosed
 	}
-	ctx, cancel := context.WithCancelCause(c.srv.ctx)
+	ctx, cancel := context.WithCancelCause(c.ctx)
 	done := make(chan struct{})
 	c.running, c.ending, c.attn = true, false, false
 	c.cancelReq, c.execDone = cancel, done
+	req := request{ctx: ctx, cancel: cancel, msg: msg, done: done}
+	if c.execParked {
+		c.execParked = false
+		c.mu.Unlock()
+		c.work <- req
+		return nil
+	}
+	if c.work == nil {
+		c.work = make(chan request)
+	}
 	c.mu.Unlock()
-	go c.execute(ctx, cancel, msg, done)
+	go c.executor(req)
 	return nil
+}
+
+// executor runs requests until none has come for executorLinger.
+func (c *conn) executor(req request) {
+	timer := time.NewTimer(executorLinger)
+	defer timer.Stop()
+	for {
+		c.execute(req.ctx, req.cancel, req.msg, req.done)
+		timer.Reset(executorLinger)
+		c.mu.Lock()
+		if c.closed {
+			c.mu.Unlock()
+			return
+		}
+		c.execParked = true
+		c.mu.Unlock()
+		var ok bool
+		select {
+		case req, ok = <-c.work:
+			if !ok {
+				return
+			}
+			continue
+		case <-timer.C:
+		}
+		c.mu.Lock()
+		if !c.execParked {
+			// The reader chose this executor just as the wait ended.
+			c.mu.Unlock()
+			if req, ok = <-c.work; !ok {
+				return
+			}
+			continue
+		}
+		c.execParked = false
+		c.mu.Unlock()
+		return
+	}
 }
 
 // attention handles an ATTENTION packet. If a request is producing its

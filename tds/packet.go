@@ -107,13 +107,53 @@ func (m *message) release() {
 	m.buf, m.data = nil, nil
 }
 
-// packetReader assembles messages from packets. hdr lives in the struct so
-// that a connection blocked in Read between requests holds no buffer.
+// packetReader assembles messages from packets. A small read-ahead
+// buffer lives in the struct: one read usually brings a whole small request
+// (header and payload), and a connection blocked between requests holds no
+// other buffer.
 type packetReader struct {
 	r       io.Reader
-	hdr     [headerLen]byte
+	ra      [readAhead]byte
+	rs, re  int // unread bytes are ra[rs:re]
 	maxSize int
 	onBytes func(int)
+}
+
+const readAhead = 512
+
+// buffered reports how many read-ahead bytes wait unread; a transport
+// switch with bytes pending would lose them.
+func (pr *packetReader) buffered() int { return pr.re - pr.rs }
+
+// fill makes at least n (<= readAhead) bytes available in ra[rs:re].
+func (pr *packetReader) fill(n int) error {
+	if pr.re-pr.rs >= n {
+		return nil
+	}
+	if pr.rs > 0 {
+		pr.re = copy(pr.ra[:], pr.ra[pr.rs:pr.re])
+		pr.rs = 0
+	}
+	m, err := io.ReadAtLeast(pr.r, pr.ra[pr.re:], n-pr.re)
+	pr.re += m
+	if pr.onBytes != nil && m > 0 {
+		pr.onBytes(m)
+	}
+	return err
+}
+
+// readFull fills dst from the read-ahead buffer and then the transport.
+func (pr *packetReader) readFull(dst []byte) error {
+	n := copy(dst, pr.ra[pr.rs:pr.re])
+	pr.rs += n
+	if n == len(dst) {
+		return nil
+	}
+	m, err := io.ReadFull(pr.r, dst[n:])
+	if pr.onBytes != nil && m > 0 {
+		pr.onBytes(m)
+	}
+	return err
 }
 
 // readMessage reads packets up to the end of one message. A packet whose
@@ -133,18 +173,19 @@ func (pr *packetReader) readOne() (message, bool, error) {
 	var m message
 	first := true
 	for {
-		if _, err := io.ReadFull(pr.r, pr.hdr[:]); err != nil {
+		if err := pr.fill(headerLen); err != nil {
 			m.release()
-			if !first && errors.Is(err, io.EOF) {
+			if (!first || pr.re > pr.rs) && errors.Is(err, io.EOF) {
 				err = io.ErrUnexpectedEOF
 			}
 			return m, false, err
 		}
-		h, err := decodeHeader(pr.hdr[:])
+		h, err := decodeHeader(pr.ra[pr.rs : pr.rs+headerLen])
 		if err != nil {
 			m.release()
 			return m, false, err
 		}
+		pr.rs += headerLen
 		if first {
 			m.typ, m.status = h.Type, h.Status
 			m.buf = getBuf()
@@ -167,7 +208,7 @@ func (pr *packetReader) readOne() (message, bool, error) {
 			m.buf = &nb
 		}
 		buf = buf[:len(buf)+n]
-		if _, err := io.ReadFull(pr.r, buf[len(buf)-n:]); err != nil {
+		if err := pr.readFull(buf[len(buf)-n:]); err != nil {
 			m.release()
 			if errors.Is(err, io.EOF) {
 				err = io.ErrUnexpectedEOF
@@ -175,9 +216,6 @@ func (pr *packetReader) readOne() (message, bool, error) {
 			return m, false, err
 		}
 		*m.buf = buf
-		if pr.onBytes != nil {
-			pr.onBytes(int(h.Length))
-		}
 		if h.Status&statusEOM != 0 {
 			m.data = buf
 			return m, h.Status&statusIgnore != 0, nil

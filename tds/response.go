@@ -18,10 +18,11 @@ type response struct {
 	final DoneKind // the token that must close this response
 	b     []byte   // tokens not yet sent; b[0:8] is a packet header
 
-	cols []Column
-	css  []*charset
-	conv []func(any) any // per-column value conversion for older clients
-	tmp  []any
+	cols  []Column
+	inSet bool // a result set is open: Columns was sent and no DONE since
+	css   []*charset
+	conv  []func(any) any // per-column value conversion for older clients
+	tmp   []any
 
 	held     Done
 	hasHeld  bool
@@ -30,17 +31,31 @@ type response struct {
 	err      error
 }
 
+// newResponse readies the connection's response for one request; the
+// slices of the previous one are reused.
 func newResponse(c *conn, ctx context.Context, typ uint8) *response {
 	final := DoneStatement
 	if typ == pktRPC {
 		final = DoneProc
 	}
-	return &response{c: c, ctx: ctx, final: final, b: c.pw.begin(pktReply)}
+	r := &c.resp
+	*r = response{c: c, ctx: ctx, final: final, b: c.pw.begin(pktReply),
+		cols: r.cols[:0], css: r.css[:0], conv: r.conv[:0], tmp: r.tmp[:0]}
+	return r
 }
+
+// maxKeptColumns bounds the metadata a connection keeps between requests.
+const maxKeptColumns = 32
 
 func (r *response) release() {
 	r.c.pw.release()
 	r.b = nil
+	r.ctx = nil
+	if cap(r.cols) > maxKeptColumns {
+		r.cols, r.css, r.conv, r.tmp = nil, nil, nil, nil
+	}
+	clear(r.cols[:cap(r.cols)])
+	clear(r.tmp[:cap(r.tmp)])
 }
 
 // check reports why the engine must stop writing: a failed write or a
@@ -85,6 +100,7 @@ func (r *response) Columns(cols []Column) error {
 	if len(cols) == 0 || len(cols) > 4096 {
 		return fmt.Errorf("tds: a result set needs 1 to 4096 columns, got %d", len(cols))
 	}
+	r.inSet = false
 	r.cols = append(r.cols[:0], cols...)
 	r.css = r.css[:0]
 	r.conv = r.conv[:0]
@@ -92,7 +108,6 @@ func (r *response) Columns(cols []Column) error {
 	for i := range r.cols {
 		ti, err := r.cols[i].Type.normalize()
 		if err != nil {
-			r.cols = nil
 			return fmt.Errorf("column %d (%s): %w", i+1, cols[i].Name, err)
 		}
 		ti, conv := downlevel(ti, r.c.ver)
@@ -106,6 +121,7 @@ func (r *response) Columns(cols []Column) error {
 	}
 	r.emitHeld(true)
 	r.b = appendColMetadata(r.b, r.cols)
+	r.inSet = true
 	return r.spill()
 }
 
@@ -114,7 +130,7 @@ func (r *response) Row(values []any) error {
 	if err := r.check(); err != nil {
 		return err
 	}
-	if r.cols == nil {
+	if !r.inSet {
 		return errors.New("tds: Row without Columns")
 	}
 	if len(r.conv) > 0 && len(values) == len(r.conv) {
@@ -149,7 +165,7 @@ func (r *response) Done(d Done) error {
 	r.emitHeld(true)
 	r.held, r.hasHeld = d, true
 	r.errSeen = false
-	r.cols = nil
+	r.inSet = false
 	return r.spill()
 }
 
