@@ -418,7 +418,7 @@ func sendSource(ctx context.Context, f *frame, src rows.Source) (int64, error) {
 	err := src.Scan(ctx, func(r rows.Row) bool {
 		for i := range cols {
 			if i < len(r) {
-				vals[i] = wire.Value(cols[i].Type, r[i])
+				vals[i] = wire.Value(cols[i].Type, fitColumn(cols[i].Type, r[i]))
 			} else {
 				vals[i] = nil
 			}

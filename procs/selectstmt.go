@@ -109,7 +109,7 @@ func (s *selectStmt) exec(f *frame) (flow, error) {
 	limit := f.s.rowCountLimit
 	err = p.node.Run(ctx, func(r rows.Row) (bool, error) {
 		for i := range cols {
-			vals[i] = wire.Value(cols[i].Type, r[i])
+			vals[i] = wire.Value(cols[i].Type, fitColumn(cols[i].Type, r[i]))
 		}
 		if err := f.out.w.Row(vals); err != nil {
 			return false, err
@@ -123,6 +123,30 @@ func (s *selectStmt) exec(f *frame) (flow, error) {
 	f.s.rowCount = n
 	f.s.lastError = 0
 	return flowNext, f.out.done(tds.CmdSelect, n, true, false)
+}
+
+// fitColumn gives a value its column's type where the wire encoding
+// depends on it (kind, decimal scale, time precision); a value that already
+// matches goes through untouched.
+func fitColumn(t sqltype.Type, v sqltype.Value) sqltype.Value {
+	if v.IsNull() || t.Kind == sqltype.SQLVariant || t.Kind == sqltype.Unknown {
+		return v
+	}
+	vt := v.Type()
+	if vt.Kind == t.Kind {
+		switch t.Kind {
+		case sqltype.Decimal, sqltype.Numeric, sqltype.Time, sqltype.DateTime2, sqltype.DateTimeOffset:
+			if vt.Scale == t.Scale {
+				return v
+			}
+		default:
+			return v
+		}
+	}
+	if c, err := sqltype.Assign(v, t); err == nil {
+		return c
+	}
+	return v
 }
 
 // The frame travels to query closures through the context, so plans can be

@@ -3,12 +3,14 @@ package procs
 import (
 	"context"
 	"errors"
+	"math/big"
 	"reflect"
 	"testing"
 	"time"
 
 	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/clock"
 	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/sqlerr"
+	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/sqltype"
 	"github.com/ssisdb-emulator/ssisdb-emulator/procs/scripttest"
 	"github.com/ssisdb-emulator/ssisdb-emulator/procs/tsql"
 	"github.com/ssisdb-emulator/ssisdb-emulator/tds"
@@ -461,5 +463,20 @@ func TestTableHookAnd3621(t *testing.T) {
 	}
 	if !reflect.DeepEqual(seen, []string{"*tsql.CreateTableStmt", "*tsql.InsertStmt"}) {
 		t.Fatalf("hook saw %v", seen)
+	}
+}
+
+func TestFitColumn(t *testing.T) {
+	dec := sqltype.NewDecimal(big.NewInt(15), 18, 1) // 1.5
+	got := fitColumn(sqltype.DecimalPS(18, 2), dec)
+	if got.Type().Scale != 2 || got.Unscaled().Int64() != 150 {
+		t.Fatalf("decimal rescaled to %#v", got)
+	}
+	s := sqltype.NewNVarChar("abc")
+	if fitColumn(sqltype.TSysname, s).GoString() != s.GoString() {
+		t.Fatal("a string of another length was converted")
+	}
+	if v := fitColumn(sqltype.TBigInt, sqltype.NewInt(7)); v.Kind() != sqltype.BigInt || v.Int64() != 7 {
+		t.Fatalf("int into bigint column: %#v", v)
 	}
 }
