@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/sqlerr"
@@ -267,6 +268,8 @@ type Caller struct {
 	// User is set under EXECUTE AS USER: the caller is this SSISDB user and
 	// carries no server-level rights.
 	User string
+
+	cache atomic.Pointer[resolvedCaller]
 }
 
 // CallerFor returns the caller for a login (after LOGIN7, or for EXECUTE AS
@@ -326,10 +329,43 @@ func (sc *secCtx) userID() int32 {
 	return sc.user.ID
 }
 
+// recordPrincipals records the undo step of a change to logins, users or
+// role membership and marks resolved callers stale, now and on undo.
+func (s *State) recordPrincipals(tx *Tx, undo func()) {
+	s.PrincipalGen++
+	tx.record(func() {
+		undo()
+		s.PrincipalGen++
+	})
+}
+
+// resolvedCaller is a Caller's cached resolution against one state at one
+// principal generation.
+type resolvedCaller struct {
+	st              *State
+	gen             uint64
+	login, sid, usr string // the Caller's fields when resolved
+	sc              *secCtx
+}
+
+// resolve turns a caller into its security context. The result is cached
+// on the Caller until a login, user or role membership changes (or the
+// state is replaced), which keeps the per-call cost of the security checks
+// flat. A secCtx is never changed after it is built.
 func (s *State) resolve(cl *Caller) *secCtx {
 	if cl == nil {
-		cl = &Caller{} // no security context: no access anywhere
+		return s.resolveNow(&Caller{}) // no security context: no access anywhere
 	}
+	if r := cl.cache.Load(); r != nil && r.st == s && r.gen == s.PrincipalGen &&
+		r.login == cl.Login && r.sid == string(cl.SID) && r.usr == cl.User {
+		return r.sc
+	}
+	sc := s.resolveNow(cl)
+	cl.cache.Store(&resolvedCaller{st: s, gen: s.PrincipalGen, login: cl.Login, sid: string(cl.SID), usr: cl.User, sc: sc})
+	return sc
+}
+
+func (s *State) resolveNow(cl *Caller) *secCtx {
 	sc := &secCtx{caller: cl, roles: map[string]bool{}}
 	db := s.Databases[key(SSISDB)]
 	if cl.User != "" {
@@ -432,7 +468,7 @@ func (c *Catalog) CreateLogin(ctx context.Context, tx *Tx, caller *Caller, name,
 	if password != "" {
 		l.Salt, l.Hash = c.hashPassword(password)
 	}
-	tx.record(func() { delete(s.Logins, l.PrincipalID) })
+	s.recordPrincipals(tx, func() { delete(s.Logins, l.PrincipalID) })
 	return nil
 }
 
@@ -469,7 +505,7 @@ func (c *Catalog) AlterLogin(ctx context.Context, tx *Tx, caller *Caller, name s
 		l.Name = *ch.NewName
 	}
 	l.Modified = c.now()
-	tx.record(func() { *l = old })
+	s.recordPrincipals(tx, func() { *l = old })
 	return nil
 }
 
@@ -511,7 +547,7 @@ func (c *Catalog) DropLogin(ctx context.Context, tx *Tx, caller *Caller, name st
 			delete(m, l.PrincipalID)
 		}
 	}
-	tx.record(func() {
+	s.recordPrincipals(tx, func() {
 		s.Logins[l.PrincipalID] = l
 		for rid := range removed {
 			s.ServerRoleMembers[rid][l.PrincipalID] = true
@@ -576,7 +612,7 @@ func (c *Catalog) CreateUser(ctx context.Context, tx *Tx, caller *Caller, db, na
 	if l == nil {
 		u.SID = c.newSID(false)
 	}
-	tx.record(func() { delete(d.Principals, u.ID) })
+	s.recordPrincipals(tx, func() { delete(d.Principals, u.ID) })
 	return nil
 }
 
@@ -610,7 +646,7 @@ func (c *Catalog) DropUser(ctx context.Context, tx *Tx, caller *Caller, db, name
 	if d.Name == SSISDB {
 		perms = s.dropGrantsOf(u.ID)
 	}
-	tx.record(func() {
+	s.recordPrincipals(tx, func() {
 		d.Principals[u.ID] = u
 		for rid := range was {
 			d.RoleMembers[rid][u.ID] = true
@@ -686,7 +722,7 @@ func (c *Catalog) changeRoleMember(tx *Tx, caller *Caller, db, role, member stri
 	} else {
 		delete(d.RoleMembers[r.ID], m.ID)
 	}
-	tx.record(func() {
+	s.recordPrincipals(tx, func() {
 		if had {
 			d.RoleMembers[r.ID][m.ID] = true
 		} else {
@@ -761,7 +797,7 @@ func (c *Catalog) changeServerRoleMember(tx *Tx, caller *Caller, role, login str
 	} else {
 		delete(members, l.PrincipalID)
 	}
-	tx.record(func() {
+	s.recordPrincipals(tx, func() {
 		if had {
 			members[l.PrincipalID] = true
 		} else {

@@ -444,3 +444,37 @@ func TestDatabaseUserAndNilCaller(t *testing.T) {
 		t.Fatalf("a nil caller sees %d folders", n)
 	}
 }
+
+// TestCachedCallerSeesChanges: a caller's resolution is cached, and every
+// change of membership (and its rollback) must reach it at once.
+func TestCachedCallerSeesChanges(t *testing.T) {
+	e := newEnv(t, false)
+	e.demo()
+	admin := e.as(lAdmin)
+	nobody := e.as(lNobody)
+	count := func() int { return len(e.query(nobody, "catalog.projects")) }
+	if count() != 0 {
+		t.Fatal("nobody sees a project")
+	}
+	tx := e.c.Begin()
+	must(t, e.c.AddRoleMember(e.ctx, tx, admin, SSISDB, "ssis_admin", lNobody, AlterRoleStatement))
+	if count() != 1 {
+		t.Fatal("role membership inside the transaction not seen")
+	}
+	tx.Rollback()
+	if count() != 0 {
+		t.Fatal("rolled-back role membership still applies")
+	}
+	must(t, e.c.AddServerRoleMember(e.ctx, nil, admin, "sysadmin", lNobody, AlterRoleStatement))
+	if count() != 1 || !e.c.IsSysadmin(nobody) {
+		t.Fatal("new sysadmin not seen")
+	}
+	must(t, e.c.DropServerRoleMember(e.ctx, nil, admin, "sysadmin", lNobody, AlterRoleStatement))
+	if count() != 0 {
+		t.Fatal("dropped sysadmin still applies")
+	}
+	e.c.Reset(e.ctx)
+	if e.c.IsSysadmin(nobody) {
+		t.Fatal("Reset kept a cached resolution")
+	}
+}

@@ -20,6 +20,9 @@ type State struct {
 	NextPropertyID, NextMessageID, NextContextID, NextExecutableID, NextLSN  int64
 	NextStatisticsID, NextLevelID                                            int64
 	NextServerPrincipalID                                                    int32
+	// PrincipalGen counts changes to logins, users and role membership, so
+	// that cached caller resolutions know when they are stale.
+	PrincipalGen uint64
 
 	Folders      map[int64]*Folder
 	Projects     map[int64]*Project
