@@ -94,7 +94,9 @@ func (s *selectStmt) exec(f *frame) (flow, error) {
 		}
 		f.s.rowCount = n
 		f.s.lastError = 0
-		return flowNext, f.out.done(tds.CmdSelect, n, true, false)
+		// An assignment SELECT sets @@ROWCOUNT but sends no row count
+		// (sqlserver-behaviour.md §2g).
+		return flowNext, f.out.done(tds.CmdSelect, n, false, false)
 	}
 	cols := p.node.Columns()
 	tc := make([]tds.Column, len(cols))
