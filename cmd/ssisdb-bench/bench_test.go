@@ -57,7 +57,7 @@ func TestRenderDoc(t *testing.T) {
 		EchoThroughput:   map[int]float64{1: 100, 16: 200, 64: 300},
 		SelectThroughput: map[int]float64{1: 50, 16: 100, 64: 100},
 		Idle:             idleFigure{Conns: 10000, RSSBefore: 10 << 20, RSSAfter: 10<<20 + 10000*30*1024},
-		GoBench: []goBench{{Pkg: "procs/tsql", Name: "ParseDocBatch", Metrics: map[string]float64{"ns/op": 15000}, Units: []string{"ns/op"}}},
+		GoBench:          []goBench{{Pkg: "procs/tsql", Name: "ParseDocBatch", Metrics: map[string]float64{"ns/op": 15000}, Units: []string{"ns/op"}}},
 	}
 	doc := renderDoc(r, t.TempDir())
 	for _, want := range []string{
