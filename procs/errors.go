@@ -1,7 +1,6 @@
 package procs
 
 import (
-	"context"
 	"errors"
 
 	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/sqlerr"
@@ -51,8 +50,6 @@ type raised struct {
 	// level is the procedure nesting level where it was raised; scope errors
 	// are not caught by a TRY at the same level.
 	level int
-	// rethrow marks a THROW without arguments: the original error.
-	fromThrow bool
 	// sent means it has already been reported to the client and handled;
 	// it only unwinds.
 	sent bool
@@ -84,12 +81,6 @@ func classify(e *sqlerr.Error) termination {
 		return termScope
 	}
 	return termStatement
-}
-
-// errCancelled reports a request cancelled by the client (ATTENTION) or
-// the connection going away.
-func errCancelled(ctx context.Context, err error) bool {
-	return ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Cause(ctx)))
 }
 
 // errFatal is returned by the session to make the wire close the connection.

@@ -13,7 +13,6 @@ const (
 	cmdSet     uint16 = 0xB9 // SET options and variables
 	cmdPrint   uint16 = 0xA9
 	cmdUse     uint16 = 0xBB
-	cmdDeclare uint16 = 0xBC
 	cmdSave    uint16 = 0xD6
 	cmdWaitfor uint16 = 0xC0
 	cmdCond    uint16 = 0xC7

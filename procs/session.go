@@ -2,7 +2,6 @@ package procs
 
 import (
 	"context"
-	"strings"
 
 	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/sqlerr"
 	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/sqltype"
@@ -166,6 +165,3 @@ func (s *Session) useDatabase(name string, out *output) error {
 	}
 	return out.info(sqlerr.New(5701, 0, 1, "Changed database context to '%s'.", canon))
 }
-
-// isSSISDB reports whether name is the SSISDB database.
-func isSSISDB(name string) bool { return strings.EqualFold(name, "SSISDB") }

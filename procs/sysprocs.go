@@ -11,9 +11,8 @@ import (
 )
 
 var (
-	nvMax   = sqltype.NVarCharN(sqltype.Max)
-	nullNV  = sqltype.Null(nvMax)
-	nullInt = sqltype.Null(sqltype.TInt)
+	nvMax  = sqltype.NVarCharN(sqltype.Max)
+	nullNV = sqltype.Null(nvMax)
 )
 
 // systemProcs are the system procedures every database sees.
