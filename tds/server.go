@@ -255,6 +255,21 @@ func NewServer(cfg Config, auth Authenticator, h Handler) (*Server, error) {
 	return s, nil
 }
 
+// DefaultAddr is where a server listens unless told otherwise.
+const DefaultAddr = "127.0.0.1:1433"
+
+// ListenAndServe listens on addr (DefaultAddr if empty) and serves.
+func (s *Server) ListenAndServe(addr string) error {
+	if addr == "" {
+		addr = DefaultAddr
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	return s.Serve(ln)
+}
+
 // Serve accepts connections on ln until Shutdown; it then returns
 // ErrServerClosed. Serve may be called for several listeners.
 func (s *Server) Serve(ln net.Listener) error {
