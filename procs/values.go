@@ -42,10 +42,13 @@ func compareValues(a, b sqltype.Value) (int, error) {
 	return sqltype.Compare(a, b, coll)
 }
 
-var arithOps = map[byte]sqltype.Op{
-	'+': sqltype.OpAdd, '-': sqltype.OpSub, '*': sqltype.OpMul, '/': sqltype.OpDiv, '%': sqltype.OpMod,
-	'&': sqltype.OpBitAnd, '|': sqltype.OpBitOr, '^': sqltype.OpBitXor,
-}
+// arithOps maps the operator bytes the compiler uses to sqltype's; an
+// array, not a map: it is on the path of every arithmetic operation.
+var arithOps = func() (ops [256]sqltype.Op) {
+	ops['+'], ops['-'], ops['*'], ops['/'], ops['%'] = sqltype.OpAdd, sqltype.OpSub, sqltype.OpMul, sqltype.OpDiv, sqltype.OpMod
+	ops['&'], ops['|'], ops['^'] = sqltype.OpBitAnd, sqltype.OpBitOr, sqltype.OpBitXor
+	return ops
+}()
 
 // arith applies an arithmetic, bitwise or concatenation operator.
 func arith(op byte, a, b sqltype.Value) (sqltype.Value, error) {
