@@ -479,7 +479,6 @@ func (c *conn) executor(req request) {
 			c.mu.Unlock()
 			return
 		}
-		c.execParked = true
 		c.mu.Unlock()
 		var ok bool
 		select {
@@ -549,6 +548,13 @@ func (c *conn) execute(ctx context.Context, cancel context.CancelCauseFunc, msg 
 		c.mu.Lock()
 		c.running, c.ending = false, false
 		closeConn = closeConn || c.closeAfter
+		if !c.closed {
+			// From here the executor that ran this request takes the next
+			// one: marked before done is closed, so that a request the
+			// reader starts at once is handed to it rather than to a second
+			// executor (which would be left waiting on work for good).
+			c.execParked = true
+		}
 		c.mu.Unlock()
 		close(done)
 		if closeConn {
