@@ -97,10 +97,13 @@ func (c *conn) serve() {
 }
 
 // refuse answers a connection over MaxConnections with 17809.
-func (s *Server) refuse(raw net.Conn) {
-	defer s.wg.Done()
-	defer s.refusing.Add(-1)
-	c := &conn{srv: s, raw: raw, coll: DefaultCollation, log: s.log, refused: true}
+func (c *conn) refuse() {
+	defer func() {
+		c.srv.mu.Lock()
+		delete(c.srv.refused, c)
+		c.srv.mu.Unlock()
+		c.srv.wg.Done()
+	}()
 	defer c.close()
 	if err := c.handshake(); err != nil {
 		c.logClose("refusal", err)

@@ -174,10 +174,10 @@ type Server struct {
 	mu        sync.Mutex
 	listeners map[net.Listener]struct{}
 	conns     map[*conn]struct{}
+	refused   map[*conn]struct{} // over MaxConnections, being told so
 	spids     spidPool
 	closing   bool
 	wg        sync.WaitGroup
-	refusing  atomic.Int32
 
 	opened, loginFails, errorsSent atomic.Uint64
 	active                         atomic.Int64
@@ -222,6 +222,7 @@ func NewServer(cfg Config, auth Authenticator, h Handler) (*Server, error) {
 		log:       cfg.Logger,
 		listeners: map[net.Listener]struct{}{},
 		conns:     map[*conn]struct{}{},
+		refused:   map[*conn]struct{}{},
 		spids:     spidPool{next: firstSPID},
 	}
 	if s.log == nil {
@@ -321,17 +322,18 @@ func (s *Server) accept(raw net.Conn) {
 		raw.Close()
 		return
 	}
-	over := len(s.conns) >= s.cfg.MaxConnections
-	if over {
-		s.mu.Unlock()
+	if len(s.conns) >= s.cfg.MaxConnections {
 		// A refused client still hears why, but only a few at a time.
-		if s.refusing.Add(1) > maxRefusing {
-			s.refusing.Add(-1)
+		if len(s.refused) >= maxRefusing {
+			s.mu.Unlock()
 			raw.Close()
 			return
 		}
+		c := &conn{srv: s, raw: raw, coll: DefaultCollation, log: s.log, refused: true}
+		s.refused[c] = struct{}{}
 		s.wg.Add(1)
-		go s.refuse(raw)
+		s.mu.Unlock()
+		go c.refuse()
 		return
 	}
 	c := newConn(s, raw, s.spids.get())
@@ -372,8 +374,11 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	for ln := range s.listeners {
 		ln.Close()
 	}
-	conns := make([]*conn, 0, len(s.conns))
+	conns := make([]*conn, 0, len(s.conns)+len(s.refused))
 	for c := range s.conns {
+		conns = append(conns, c)
+	}
+	for c := range s.refused {
 		conns = append(conns, c)
 	}
 	s.mu.Unlock()
@@ -394,6 +399,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	s.cancel(ErrShutdown)
 	s.mu.Lock()
 	for c := range s.conns {
+		c.raw.Close()
+	}
+	for c := range s.refused {
 		c.raw.Close()
 	}
 	s.mu.Unlock()

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"unicode/utf16"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // errTruncated reports a message that ends before a field it announces.
@@ -133,11 +134,14 @@ func decodeUTF16(b []byte) string {
 		}
 	}
 	if ascii {
+		if n == 0 {
+			return ""
+		}
 		out := make([]byte, n)
 		for i := range out {
 			out[i] = b[2*i]
 		}
-		return string(out)
+		return unsafe.String(&out[0], n) // out is never written again
 	}
 	out := make([]byte, 0, n+n/2)
 	for i := 0; i < n; i++ {
