@@ -827,3 +827,56 @@ func TestMetricsAndStats(t *testing.T) {
 		t.Errorf("bytes: in %d/%d out %d/%d", m.bytesIn.Load(), st.BytesRead, m.bytesOut.Load(), st.BytesWritten)
 	}
 }
+
+// A client being refused (over MaxConnections) does not hold up Shutdown.
+func TestShutdownClosesRefusedClients(t *testing.T) {
+	ft := &fakeTimers{added: make(chan *fakeTimer, 16)}
+	h := tdstest.NewHandler()
+	srv, _ := tds.NewServer(tds.Config{MaxConnections: 1, AfterFunc: ft.AfterFunc, Logger: tdstest.Logger(t)}, tdstest.DefaultAuth(), h)
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	go srv.Serve(ln)
+	connectRaw(t, ln.Addr().String())
+	<-ft.added
+	waiting, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer waiting.Close()
+	<-ft.added // its login timer is armed and never fires
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(ctx); err != nil {
+		t.Fatalf("shutdown: %v", err)
+	}
+	expectClosed(t, waiting)
+}
+
+func TestTLSRequiredRefusesPlaintext(t *testing.T) {
+	srv, m, logs := startWithMetrics(t, tds.Config{TLS: tds.TLSRequired, Certificate: testCert()})
+	rc, _ := tds.DialRaw(srv.Addr)
+	defer rc.Close()
+	enc, err := rc.Prelogin(tds.EncryptNotSup)
+	if err != nil || enc != 3 {
+		t.Fatalf("PRELOGIN reply: %d, %v", enc, err)
+	}
+	expectClosed(t, rc.Conn())
+	m.waitClosed(t, 1)
+	if !strings.Contains(logs.String(), "refused encryption") {
+		t.Errorf("no log line:\n%s", logs)
+	}
+	// A client that says OFF is served, fully encrypted.
+	rc2, _ := tds.DialRaw(srv.Addr)
+	defer rc2.Close()
+	if enc, _ := rc2.Prelogin(tds.EncryptOff); enc != 3 {
+		t.Fatalf("OFF answered with %d", enc)
+	}
+	if err := rc2.StartTLS(); err != nil {
+		t.Fatal(err)
+	}
+	if toks, err := rc2.LoginAs("go-mssqldb", tdstest.User, tdstest.Password, "master"); err != nil || !strings.Contains(summary(toks), "LOGINACK") {
+		t.Fatalf("login over TLS: %s, %v", summary(toks), err)
+	}
+	if got := summary(batch(t, rc2, "select 1")); !strings.Contains(got, "ROWD1[1]") {
+		t.Errorf("query over TLS: %s", got)
+	}
+}
