@@ -52,7 +52,10 @@ var steps = []struct {
 	{30 * time.Minute, "30 minutes"}, {time.Hour, "hour"}, {3 * time.Hour, "3 hours"}, {6 * time.Hour, "6 hours"},
 	{12 * time.Hour, "12 hours"}, {24 * time.Hour, "day"}, {7 * 24 * time.Hour, "week"}, {30 * 24 * time.Hour, "30 days"}}
 
-const maxBuckets = 36
+const (
+	maxBuckets = 36
+	minBuckets = 12
+)
 
 // timeline counts executions per time bucket and status group, over
 // [from, to] (zero bounds: the executions' own span, ending now).
@@ -93,6 +96,12 @@ func timeline(ex []exec, from, to, now time.Time) *timelineChart {
 	start := lo.Truncate(step.D)
 	n := int(hi.Sub(start)/step.D) + 1
 	n = min(n, maxBuckets+1)
+	// A short span still gets a dozen buckets, ending at the last one, so
+	// that the bars read as a history and not as one block.
+	if n < minBuckets && from.IsZero() {
+		start = start.Add(-time.Duration(minBuckets-n) * step.D)
+		n = minBuckets
+	}
 	counts := make([][4]int, n)
 	for _, e := range ex {
 		i := int(e.when().Sub(start) / step.D)
@@ -168,11 +177,12 @@ func seriesIndex(status int64) int {
 	return 3
 }
 
-// niceStep is a 1-2-5 tick step giving at most five ticks up to top.
+// niceStep is a 1-2-5 tick step dividing [0, top] into at most five
+// intervals.
 func niceStep(top int) int {
 	for m := 1; ; m *= 10 {
 		for _, s := range []int{1, 2, 5} {
-			if top/(s*m) <= 5 {
+			if (top+s*m-1)/(s*m) <= 5 {
 				return s * m
 			}
 		}

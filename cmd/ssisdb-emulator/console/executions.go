@@ -331,7 +331,7 @@ func (c *Console) notFoundExec(w http.ResponseWriter, q *request) {
 type paramRow struct {
 	Scope, Name, DataType, Value  string
 	Sensitive, Required, ValueSet bool
-	Override                      bool
+	Override, HasValue            bool
 }
 
 type statRow struct {
@@ -399,8 +399,8 @@ func (c *Console) renderOverview(w http.ResponseWriter, q *request, status int, 
 			pr := paramRow{Scope: objectTypeNames[t.i64(r, "object_type")], Name: t.str(r, "parameter_name"),
 				DataType: t.str(r, "parameter_data_type"), Sensitive: t.bit(r, "sensitive"), Required: t.bit(r, "required"),
 				ValueSet: t.bit(r, "value_set"), Override: t.bit(r, "runtime_override")}
-			if !pr.Sensitive {
-				pr.Value = displayValue(pr.DataType, t.val(r, "parameter_value"))
+			if v := t.val(r, "parameter_value"); !pr.Sensitive && !v.IsNull() {
+				pr.Value, pr.HasValue = displayValue(pr.DataType, v), true
 			}
 			p.Params = append(p.Params, pr)
 		}
