@@ -437,3 +437,93 @@ func TestIdleClientHelper(t *testing.T) {
 		c.Close()
 	}
 }
+
+// staticEngine answers every request with the same one-row result without
+// allocating, so that allocations measured around it are the wire's own.
+type staticEngine struct{}
+
+var (
+	staticCols = []tds.Column{{Name: "", Type: tds.TypeInfo{ID: tds.TypeIntN, Size: 4}}}
+	staticRow  = []any{int64(1)}
+)
+
+func (staticEngine) Open(context.Context, *tds.Login) (tds.Session, *tds.LoginResult, error) {
+	return staticEngine{}, nil, nil
+}
+
+func (staticEngine) answer(w tds.ResultWriter, kind tds.DoneKind) error {
+	if err := w.Columns(staticCols); err != nil {
+		return err
+	}
+	if err := w.Row(staticRow); err != nil {
+		return err
+	}
+	return w.Done(tds.Done{Kind: kind, Status: tds.DoneCount, CurCmd: tds.CmdSelect, RowCount: 1})
+}
+
+func (e staticEngine) Batch(_ context.Context, _ string, w tds.ResultWriter) error {
+	return e.answer(w, tds.DoneStatement)
+}
+
+func (e staticEngine) RPC(_ context.Context, _ *tds.RPCRequest, w tds.ResultWriter) error {
+	if err := e.answer(w, tds.DoneInProc); err != nil {
+		return err
+	}
+	if err := w.ReturnStatus(0); err != nil {
+		return err
+	}
+	return w.Done(tds.Done{Kind: tds.DoneProc})
+}
+
+func (staticEngine) TransMgr(_ context.Context, _ *tds.TransMgrRequest, w tds.ResultWriter) error {
+	return w.Done(tds.Done{Kind: tds.DoneStatement})
+}
+func (staticEngine) Reset(context.Context, bool) error { return nil }
+func (staticEngine) Close()                            {}
+
+// BenchmarkWire measures the server's own cost of a request with an engine
+// that does nothing: allocs/op is the wire's allocations per request.
+func BenchmarkWire(b *testing.B) {
+	srv, err := tds.NewServer(tds.Config{Logger: quietLogger()}, tdstest.DefaultAuth(), staticEngine{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	go srv.Serve(ln)
+	b.Cleanup(func() { srv.Shutdown(context.Background()) })
+	rpc, _ := tds.EncodeRPC(tds.RPCCall{ProcID: tds.ProcExecuteSQL, Params: []tds.Param{
+		{Type: tds.TypeInfo{ID: tds.TypeNVarChar, Size: 40, Collation: tds.DefaultCollation}, Value: "select @p1, @p2"},
+		{Type: tds.TypeInfo{ID: tds.TypeNVarChar, Size: 60, Collation: tds.DefaultCollation}, Value: "@p1 bigint, @p2 nvarchar(10)"},
+		{Name: "@p1", Type: tds.TypeInfo{ID: tds.TypeIntN, Size: 8}, Value: int64(12345)},
+		{Name: "@p2", Type: tds.TypeInfo{ID: tds.TypeNVarChar, Size: 20, Collation: tds.DefaultCollation}, Value: "abc"},
+	}})
+	for _, c := range []struct {
+		name string
+		req  []byte
+	}{
+		{"batch", packet(tds.PktBatch, tds.EncodeBatch("select 1"))},
+		{"sp_executesql-2-params", packet(tds.PktRPC, rpc)},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			rc, err := tds.DialRaw(ln.Addr().String())
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer rc.Close()
+			if err := rc.Connect(tdstest.User, tdstest.Password); err != nil {
+				b.Fatal(err)
+			}
+			conn := rc.Conn()
+			r := bufio.NewReaderSize(conn, 8192)
+			buf := make([]byte, 8192)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				conn.Write(c.req)
+				if err := readResponse(r, buf); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -572,9 +572,8 @@ func (c *conn) execute(ctx context.Context, cancel context.CancelCauseFunc, msg 
 	if fatal != nil && attn && (errors.Is(fatal, context.Canceled) || errors.Is(fatal, ErrAttention)) {
 		fatal = nil // the engine stopped because of the ATTENTION
 	}
-	var pe *protocolError
 	switch {
-	case errors.As(fatal, &pe), errors.Is(fatal, errTruncated):
+	case fatal != nil && isMalformed(fatal):
 		c.log.Warn("tds: malformed request; connection closed", "spid", c.spid, "type", fmt.Sprintf("0x%02X", msg.typ), "err", fatal)
 		closeConn = true
 		return
@@ -583,6 +582,20 @@ func (c *conn) execute(ctx context.Context, cancel context.CancelCauseFunc, msg 
 	}
 	r.finish(fatal, attn)
 	closeConn = fatal != nil || r.err != nil
+}
+
+// isMalformed reports errors of bad input, which close the connection
+// without a reply.
+func isMalformed(err error) bool {
+	var pe *protocolError
+	return errors.As(err, &pe) || errors.Is(err, errTruncated)
+}
+
+// asMessage returns the *Message in err's chain.
+func asMessage(err error) (*Message, bool) {
+	var m *Message
+	ok := errors.As(err, &m)
+	return m, ok
 }
 
 // run decodes and dispatches one request. A panic in the engine is
@@ -631,8 +644,7 @@ func (c *conn) run(ctx context.Context, msg *message, r *response) (fatal error)
 		if err == io.EOF {
 			return nil
 		}
-		var m *Message
-		if errors.As(err, &m) {
+		if m, ok := asMessage(err); err != nil && ok {
 			// A well-formed request the server cannot take: answer it and
 			// skip the rest of the message, which cannot be parsed further.
 			r.Message(*m)

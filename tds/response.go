@@ -296,6 +296,36 @@ func (r *response) finish(fatal error, attn bool) {
 	}
 }
 
+// asText is the nvarchar form of a date or time type for a pre-7.3 client
+// (a function of its own so that downlevel itself allocates nothing).
+func asText(ti TypeInfo, layout string, n int) (TypeInfo, func(any) any) {
+	scale := ti.Scale
+	if ti.ID != TypeDateN && scale > 0 {
+		n += 1 + int(scale)
+	}
+	dto := ti.ID == TypeDateTimeOffset
+	if dto {
+		n += 7
+	}
+	id := ti.ID
+	conv := func(v any) any {
+		t, ok := v.(time.Time)
+		if !ok {
+			return v
+		}
+		s := t.Format(layout)
+		if id != TypeDateN && scale > 0 {
+			frac := fmt.Sprintf("%09d", t.Nanosecond())
+			s += "." + frac[:scale]
+		}
+		if dto {
+			s += t.Format(" -07:00")
+		}
+		return s
+	}
+	return TypeInfo{ID: TypeNVarChar, Size: 2 * n, Collation: DefaultCollation}, conv
+}
+
 // downlevel adapts a column to an older client: before TDS 7.3 the date and
 // time types travel as nvarchar text, before 7.2 the (max) types as the
 // legacy LOB types, as SQL Server does.
@@ -314,30 +344,7 @@ func downlevel(ti TypeInfo, ver uint32) (TypeInfo, func(any) any) {
 			layout, n = "2006-01-02 15:04:05", 19
 		}
 		if layout != "" {
-			scale := ti.Scale
-			if ti.ID != TypeDateN && scale > 0 {
-				n += 1 + int(scale)
-			}
-			dto := ti.ID == TypeDateTimeOffset
-			if dto {
-				n += 7
-			}
-			conv := func(v any) any {
-				t, ok := v.(time.Time)
-				if !ok {
-					return v
-				}
-				s := t.Format(layout)
-				if ti.ID != TypeDateN && scale > 0 {
-					frac := fmt.Sprintf("%09d", t.Nanosecond())
-					s += "." + frac[:scale]
-				}
-				if dto {
-					s += t.Format(" -07:00")
-				}
-				return s
-			}
-			return TypeInfo{ID: TypeNVarChar, Size: 2 * n, Collation: DefaultCollation}, conv
+			return asText(ti, layout, n)
 		}
 	}
 	if ver < verTDS72 {
