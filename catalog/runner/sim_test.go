@@ -31,6 +31,9 @@ func TestWildcard(t *testing.T) {
 		{"ü*", "Über", true},
 		{"?", "", false},
 		{"**", "ab", true},
+		{"0*", "0*0", true}, // a * in the name is matched by the pattern's *, not literally
+		{"a*", "a*", true},
+		{"a?", "a?", true},
 	}
 	for _, c := range cases {
 		if got := Wildcard(c.pattern, c.name); got != c.want {
