@@ -93,6 +93,22 @@ func New(cfg Config, opts Options) (*Emulator, error) {
 		Logins:      logins,
 	})
 
+	// catalog.LoginSpec has no disabled flag: configured logins marked
+	// disabled are disabled here, as ALTER LOGIN ... DISABLE would.
+	for i, l := range cfg.Logins {
+		if !l.Disabled {
+			continue
+		}
+		sa, err := e.Catalog.CallerFor("sa")
+		if err == nil {
+			disabled := true
+			err = e.Catalog.AlterLogin(e.ctx, nil, sa, l.Name, catalog.LoginChange{Disabled: &disabled})
+		}
+		if err != nil {
+			return nil, &ConfigError{Source: "config", Key: fmt.Sprintf("logins[%d].disabled", i), Msg: err.Error()}
+		}
+	}
+
 	sim, err := runner.NewSim(runner.Config{Rules: cfg.Packages})
 	if err != nil {
 		return nil, &ConfigError{Source: "config", Key: "packages", Msg: err.Error()}
