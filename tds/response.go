@@ -64,6 +64,9 @@ func (r *response) check() error {
 	if r.err != nil {
 		return r.err
 	}
+	if r.ctx == nil {
+		return errors.New("tds: ResultWriter used after its request ended")
+	}
 	if r.ctx.Err() != nil {
 		return context.Cause(r.ctx)
 	}
