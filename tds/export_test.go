@@ -1,7 +1,6 @@
 package tds
 
 import (
-	"errors"
 	"io"
 	"net"
 )
@@ -9,7 +8,6 @@ import (
 var (
 	errEOF           = io.EOF
 	errUnexpectedEOF = io.ErrUnexpectedEOF
-	_                = errors.Is
 )
 
 // Test hooks for the external tests (package tds_test).

@@ -1,14 +1,12 @@
 package tds_test
 
 import (
-	"bytes"
 	"context"
 	"crypto/tls"
 	"database/sql"
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"math"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -527,6 +525,3 @@ func testLarge(t *testing.T, db *sql.DB) {
 		t.Fatalf("%d rows, %v", n, err)
 	}
 }
-
-var _ = bytes.Equal
-var _ = math.MaxInt
