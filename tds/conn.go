@@ -19,14 +19,13 @@ var errTooManyFiles = syscall.EMFILE
 
 // conn is one client connection. Its reader goroutine (serve) owns the
 // socket's read side for the connection's whole life and never runs a
-// request: each request runs on an executor goroutine that exists only
-// while the request does, so an ATTENTION is read and honoured while the
-// request runs, and an idle connection holds one parked goroutine and no
-// buffers.
+// request: requests run on an executor goroutine, which stays while requests
+// keep coming and exits after executorLinger without one. So an ATTENTION is
+// read and honoured while a request runs, and an idle connection holds one
+// parked goroutine and no buffers.
 type conn struct {
 	srv     *Server
 	raw     net.Conn
-	rw      io.ReadWriter // raw, or TLS over it
 	log     *slog.Logger
 	spid    uint16
 	refused bool // over MaxConnections: answer 17809 at login
@@ -37,7 +36,6 @@ type conn struct {
 	pr        packetReader
 	pw        packetWriter
 	sess      Session
-	login     *Login
 	loggedIn  atomic.Bool
 	timedOut  atomic.Bool
 
@@ -253,7 +251,6 @@ func (c *conn) setTransport(rw io.ReadWriter) error {
 	if c.pr.buffered() != 0 {
 		return malformed("%d bytes arrived before the server answered", c.pr.buffered())
 	}
-	c.rw = rw
 	c.pr.r = rw
 	c.pw.w = rw
 	return nil
@@ -306,7 +303,7 @@ func (c *conn) doLogin(data []byte) error {
 		c.failLogin(l, nil)
 		return errors.New("handler returned no session")
 	}
-	c.sess, c.login = sess, l
+	c.sess = sess
 	if res == nil {
 		res = &LoginResult{}
 	}
