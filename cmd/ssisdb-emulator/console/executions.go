@@ -219,7 +219,7 @@ type reportPage struct {
 	Filter                     reportFilter
 	Errors                     []string
 	Ranges, Statuses           []option
-	Folders, Projects, Package []string
+	Folders, Projects, Packages []string
 	Failed, Running, Succeeded int
 	Others, Total              int
 	Rows                       []execRow
@@ -268,7 +268,7 @@ func (c *Console) report(w http.ResponseWriter, q *request) {
 		anyActive = anyActive || active(e.Status)
 	}
 	p.Total = len(matched)
-	p.Folders, p.Projects, p.Package = sortedKeys(folders), sortedKeys(projects), sortedKeys(packages)
+	p.Folders, p.Projects, p.Packages = sortedKeys(folders), sortedKeys(projects), sortedKeys(packages)
 	slices.SortFunc(matched, func(a, b exec) int { return cmp.Compare(b.ID, a.ID) })
 	for i, e := range matched {
 		if i == maxReportRows {
