@@ -216,16 +216,16 @@ type execRow struct {
 }
 
 type reportPage struct {
-	Filter                     reportFilter
-	Errors                     []string
-	Ranges, Statuses           []option
+	Filter                      reportFilter
+	Errors                      []string
+	Ranges, Statuses            []option
 	Folders, Projects, Packages []string
-	Failed, Running, Succeeded int
-	Others, Total              int
-	Rows                       []execRow
-	Truncated                  bool
-	Timeline                   *timelineChart
-	Durations                  *durationChart
+	Failed, Running, Succeeded  int
+	Others, Total               int
+	Rows                        []execRow
+	Truncated                   bool
+	Timeline                    *timelineChart
+	Durations                   *durationChart
 }
 
 func (c *Console) report(w http.ResponseWriter, q *request) {
