@@ -326,7 +326,7 @@ func TestIdleConnectionMemory(t *testing.T) {
 		t.Run(mode, func(t *testing.T) {
 			n := *idleConns
 			srv := tdstest.Start(t, tds.Config{TLS: tds.TLSOn, Certificate: testCert(), MaxConnections: n + 10, Logger: quietLogger()}, nil)
-			before := serverMemory()
+			beforeHeap, beforeStack := serverMemory()
 			g0 := runtime.NumGoroutine()
 			cmd := exec.Command(os.Args[0], "-test.run=^TestIdleClientHelper$", "-test.v")
 			cmd.Env = append(os.Environ(), "TDS_IDLE_CLIENT_ADDR="+srv.Addr, "TDS_IDLE_CLIENT_N="+strconv.Itoa(n), "TDS_IDLE_CLIENT_MODE="+mode)
@@ -352,11 +352,13 @@ func TestIdleConnectionMemory(t *testing.T) {
 			if got := srv.Stats().ConnectionsActive; got != int64(n) {
 				t.Fatalf("%d connections active, want %d", got, n)
 			}
-			after := serverMemory()
-			per := float64(after-before) / float64(n)
+			afterHeap, afterStack := serverMemory()
+			heap := float64(afterHeap) - float64(beforeHeap)
+			stack := float64(afterStack) - float64(beforeStack)
+			per := (heap + stack) / float64(n)
 			goroutines := runtime.NumGoroutine() - g0
-			t.Logf("%s: %d idle connections: %.0f bytes each (heap+stacks), %d goroutines (%.2f per connection)",
-				mode, n, per, goroutines, float64(goroutines)/float64(n))
+			t.Logf("%s: %d idle connections: %.0f bytes each (heap %.0f + stacks %.0f), %d goroutines (%.2f per connection)",
+				mode, n, per, heap/float64(n), stack/float64(n), goroutines, float64(goroutines)/float64(n))
 			if goroutines > n+10 {
 				t.Errorf("%d goroutines for %d idle connections: more than one each", goroutines, n)
 			}
@@ -371,13 +373,13 @@ func TestIdleConnectionMemory(t *testing.T) {
 	}
 }
 
-// serverMemory is the heap and goroutine stacks in use after a full GC.
-func serverMemory() uint64 {
+// serverMemory is the heap and the goroutine stacks in use after a full GC.
+func serverMemory() (heap, stacks uint64) {
 	runtime.GC()
 	runtime.GC()
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
-	return m.HeapInuse + m.StackInuse
+	return m.HeapInuse, m.StackInuse
 }
 
 // TestIdleClientHelper is the child process of TestIdleConnectionMemory: it

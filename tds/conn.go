@@ -251,6 +251,9 @@ func (c *conn) setTransport(rw io.ReadWriter) error {
 	if c.pr.buffered() != 0 {
 		return malformed("%d bytes arrived before the server answered", c.pr.buffered())
 	}
+	if p, ok := rw.(*prefixConn); ok && !p.has {
+		rw = p.Conn // its byte has been read: skip a layer on every read
+	}
 	c.pr.r = rw
 	c.pw.w = rw
 	return nil
@@ -383,6 +386,12 @@ func (c *conn) appendMessage(b []byte, m *Message) []byte {
 // loop reads requests until the connection ends.
 func (c *conn) loop() {
 	for {
+		// Wait for the next request in a shallow call chain: the garbage
+		// collector can then shrink an idle connection's stack to 4 KiB.
+		if err := c.pr.fill(headerLen); err != nil && c.pr.buffered() == 0 {
+			c.abort(err)
+			return
+		}
 		msg, err := c.pr.readMessage()
 		if err != nil {
 			c.abort(err)
