@@ -261,7 +261,11 @@ func renderProbes(b *strings.Builder, r *results) {
 			w("| %s | – | – | refused: %s |\n", p.Name, strings.ReplaceAll(p.Err, "|", "\\|"))
 			continue
 		}
-		w("| %s | %d | %s | |\n", p.Name, p.Rows, ms(p.Took))
+		rows := fmt.Sprint(p.Rows)
+		if p.Rows < 0 {
+			rows = "–"
+		}
+		w("| %s | %s | %s | |\n", p.Name, rows, ms(p.Took))
 	}
 	w("\nThe join of executions with event_messages at 100,000 messages and GROUP BY status over 1,000,000 executions were asked for; where the engine refuses them above, they cannot be measured yet, and the figures will appear here when it answers them. The point lookup's in-process cost at 1,000 and 1,000,000 executions is in the package benchmarks below (`catalog` ExecutionLookup).\n\n")
 }
@@ -344,13 +348,14 @@ The short versions run in ` + "`go test ./...`" + ` (and so in CI); none of them
 | ` + "`kill -9`" + ` under load with ` + "`--data-dir`" + `, restart, nothing acknowledged lost | TestKillNineWithDataDir (skips, saying why, while ` + "`--data-dir`" + ` is refused) |
 | worker lost during runs: retried on another worker, or ended unexpectedly (6) | TestWorkerLoss |
 | truncated, oversized, mis-typed and random packets while a go-mssqldb session keeps working; no goroutine leak | ` + "`tds/hostile_test.go`" + ` TestHostileClients |
-| wire decoders fuzzed (PRELOGIN, LOGIN7, SQLBatch, RPC, TransMgr, packet reader) | ` + "`tds/hostile_test.go`" + ` FuzzDecoders |
+| wire decoders fuzzed (packet reader, PRELOGIN, LOGIN7, RPC, TransMgrReq, a live connection) | ` + "`tds`" + ` FuzzPacketReader, FuzzPrelogin, FuzzLogin7, FuzzRPC, FuzzTransMgr, FuzzConn (see Fuzzing) |
 | huge batches, deep nesting, RPCs with thousands of parameters, invalid UTF-16, zip and XML bombs in .ispac | TestBadInput |
 | TLS-required mode refuses plaintext logins | TestSecurity/tls_required |
 | failed logins answer 18456 the same way whether the login exists or not | TestSecurity/login_failures_alike |
 | OPENROWSET stays inside its directories (` + "`..`" + `, links and absolute paths outside refused) | TestSecurity/openrowset |
 | default binding is loopback; binding elsewhere with the default sa password warns | TestSecurity/binding |
-| the console's forms need a valid CSRF token and escape catalog text | the console's own tests (` + "`cmd/ssisdb-emulator/console`" + `) |
+| the console's forms need a valid CSRF token and escape catalog text | the console's own tests: ` + "`cmd/ssisdb-emulator/console`" + ` TestFormsRejectBadCSRF, TestPagesEscapeCatalogValues, TestSecurityHeaders, and its fuzz targets |
+| a configured login marked ` + "`disabled`" + ` cannot log in | TestSecurity/login_failures_alike (it answers 18456 like any other refusal) |
 
 `)
 }

@@ -21,7 +21,7 @@ type goBench struct {
 // benchPackages are the packages whose benchmarks the document reports.
 var benchPackages = []string{
 	"./tds/...", "./procs/tsql/", "./procs/", "./procs/ssisdb/", "./procs/builtin/",
-	"./catalog/", "./catalog/scaleout/", "./catalog/sqltype/",
+	"./catalog/", "./catalog/scaleout/", "./catalog/sqltype/", "./cmd/ssisdb-emulator/console/",
 }
 
 // runGoBenchmarks runs each package's benchmarks once, with memory

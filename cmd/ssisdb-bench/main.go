@@ -235,6 +235,8 @@ func run(ctx context.Context, args []string, stderr io.Writer) int {
 	log.Info("reporting queries at the catalog's size after the load")
 	for _, q := range []struct{ name, sql string }{
 		{"point lookup by execution_id", "SELECT execution_id, status FROM SSISDB.catalog.executions WHERE execution_id = 1000"},
+		{"TOP 50 newest executions (ORDER BY execution_id DESC)", "SELECT TOP 50 execution_id, status FROM SSISDB.catalog.executions ORDER BY execution_id DESC"},
+		{"messages of one execution (WHERE operation_id =)", "SELECT message FROM SSISDB.catalog.event_messages WHERE operation_id = 1000"},
 		{"GROUP BY status over all executions", "SELECT status, COUNT(*) FROM SSISDB.catalog.executions GROUP BY status"},
 		{"executions JOIN event_messages", "SELECT e.execution_id, m.message FROM SSISDB.catalog.executions AS e JOIN SSISDB.catalog.event_messages AS m ON m.operation_id = e.execution_id"},
 		{"all event_messages (no join)", "SELECT operation_id, message FROM SSISDB.catalog.event_messages"},
@@ -242,6 +244,11 @@ func run(ctx context.Context, args []string, stderr io.Writer) int {
 		r.Probes = append(r.Probes, runProbe(ctx, db, q.name, q.sql))
 	}
 	db.Close()
+	t0 := time.Now()
+	if _, err := emu.metrics(ctx); err != nil {
+		fail("metrics scrape", err)
+	}
+	r.Probes = append(r.Probes, queryProbe{Name: "one scrape of /metrics (its executions gauge reads catalog.executions)", Rows: -1, Took: time.Since(t0)})
 
 	emu.stop()
 
