@@ -221,11 +221,27 @@ func (c *Console) signedIn(r *http.Request) (*session, *catalog.Caller) {
 		return ss, nil
 	}
 	caller, err := c.cat.CallerFor(ss.login)
-	if err != nil || !bytes.Equal(caller.SID, ss.sid) {
+	if err != nil || !bytes.Equal(caller.SID, ss.sid) || c.loginDisabled(r.Context(), caller) {
 		c.sessions.delete(ss.id)
 		return nil, nil
 	}
 	return ss, caller
+}
+
+// loginDisabled reads the login's own row of sys.server_principals (every
+// login sees its own): ALTER LOGIN ... DISABLE ends its console sessions as
+// it refuses its next TDS login.
+func (c *Console) loginDisabled(ctx context.Context, caller *catalog.Caller) bool {
+	t, err := c.read(ctx, caller, "sys", "server_principals")
+	if err != nil {
+		return false
+	}
+	for _, r := range t.rows {
+		if v := t.val(r, "sid"); !v.IsNull() && bytes.Equal(v.Bytes(), caller.SID) {
+			return t.bit(r, "is_disabled")
+		}
+	}
+	return false
 }
 
 // page wraps a GET handler that needs a signed-in user; others go to the

@@ -58,9 +58,10 @@ func (c *Console) catalogTree(q *request) ([]pkgInfo, error) {
 		if !ok {
 			continue
 		}
+		// ssis_logreader reads projects and packages but not folders.
 		f, ok := folders[p.folder]
 		if !ok {
-			continue
+			f = fmt.Sprintf("(folder %d, not visible to you)", p.folder)
 		}
 		out = append(out, pkgInfo{ID: kt.i64(r, "package_id"), ProjectID: kt.i64(r, "project_id"), FolderID: p.folder,
 			Folder: f, Project: p.name, Name: kt.str(r, "name"), EntryPoint: kt.bit(r, "entry_point")})
@@ -181,6 +182,7 @@ type workerRow struct {
 }
 
 type configurePage struct {
+	Back           string // the package selection, with these packages ticked
 	Packages       []*pkgForm
 	Workers        []workerRow
 	AnyMachine     bool
@@ -251,7 +253,7 @@ func (c *Console) configure(w http.ResponseWriter, q *request) {
 		byID[strconv.FormatInt(k.ID, 10)] = k
 	}
 	d := c.defaults(q)
-	p := configurePage{AnyMachine: true, ScaleOutNotice: !q.user.ScaleOut}
+	p := configurePage{AnyMachine: true, ScaleOutNotice: !q.user.ScaleOut, Back: "/execute?" + url.Values{"package": ids}.Encode()}
 	seen := map[string]bool{}
 	for _, id := range ids {
 		k, ok := byID[id]
@@ -445,7 +447,7 @@ func (c *Console) execute(w http.ResponseWriter, q *request) {
 		return
 	}
 	d := c.defaults(q)
-	p := configurePage{ScaleOutNotice: !q.user.ScaleOut}
+	p := configurePage{ScaleOutNotice: !q.user.ScaleOut, Back: "/execute"}
 	var plans []runPlan
 	valid := true
 	for i := range n {

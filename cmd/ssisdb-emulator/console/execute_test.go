@@ -241,6 +241,10 @@ func TestExecutePermissions(t *testing.T) {
 			if tc.readOnly && !strings.Contains(body, `id="next" disabled`) {
 				t.Error("Next should be disabled for a login that cannot execute")
 			}
+			// ssis_logreader reads projects and packages, not folders.
+			if tc.login == reader && (!strings.Contains(body, "package1.dtsx") || !strings.Contains(body, "not visible to you")) {
+				t.Errorf("reader's package tree:\n%s", body)
+			}
 			before := len(e.executions())
 			code, body := c.post("/execute", executeForm([][3]string{pkg1}, nil))
 			if code != http.StatusOK {

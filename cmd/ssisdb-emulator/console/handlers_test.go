@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ssisdb-emulator/ssisdb-emulator/catalog"
 	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/ispac"
 	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/runner"
 	"github.com/ssisdb-emulator/ssisdb-emulator/cmd/ssisdb-emulator/emulator"
@@ -319,5 +320,36 @@ func TestUnknownPagesAndIDs(t *testing.T) {
 	}
 	if code, body := c.get("/"); code != http.StatusOK || !strings.Contains(body, "<h1>All Executions</h1>") {
 		t.Errorf("/ should lead to All Executions: %d", code)
+	}
+}
+
+// A session lasts only as long as its login may sign in: disabling or
+// dropping the login ends it at the next request.
+func TestSessionEndsWithItsLogin(t *testing.T) {
+	e := newEnv(t, envOpts{})
+	sa := e.caller("sa")
+	cases := []struct {
+		login  string
+		change func() error
+	}{
+		{reader, func() error {
+			return e.cat.AlterLogin(e.ctx, nil, sa, reader, catalog.LoginChange{Disabled: new(true)})
+		}},
+		{outsider, func() error { return e.cat.DropLogin(e.ctx, nil, sa, outsider) }},
+	}
+	for _, tc := range cases {
+		t.Run(tc.login, func(t *testing.T) {
+			c := e.signedIn(tc.login, commonPW)
+			if err := tc.change(); err != nil {
+				t.Fatal(err)
+			}
+			if _, body := c.get("/executions"); !strings.Contains(body, `id="login-form"`) {
+				t.Fatal("the session outlived its login")
+			}
+			c.get("/login")
+			if code, _ := c.post("/login", url.Values{"login": {tc.login}, "password": {commonPW}}); code != http.StatusUnauthorized {
+				t.Fatalf("sign-in after the change: %d", code)
+			}
+		})
 	}
 }
