@@ -258,14 +258,18 @@ func appendValue(b []byte, ti *TypeInfo, v any, cs *charset, form typeForm) ([]b
 			return b[:at], fmt.Errorf("tds: %d bytes do not fit %s(%d)", n, typeName(ti.ID), ti.Size)
 		}
 		// char, nchar and binary are fixed width: pad as the server stores them.
-		for ; n < ti.Size && (ti.ID == TypeBigChar || ti.ID == TypeNChar || ti.ID == TypeBigBinary); n++ {
-			if ti.ID == TypeBigBinary {
-				b = append(b, 0)
-			} else if ti.ID == TypeNChar {
-				b = append(b, ' ', 0)
-				n++
-			} else {
+		switch ti.ID {
+		case TypeBigChar:
+			for ; n < ti.Size; n++ {
 				b = append(b, ' ')
+			}
+		case TypeBigBinary:
+			for ; n < ti.Size; n++ {
+				b = append(b, 0)
+			}
+		case TypeNChar:
+			for ; n+2 <= ti.Size; n += 2 {
+				b = append(b, ' ', 0)
 			}
 		}
 		putU16At(b, at, uint16(n))

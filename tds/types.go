@@ -221,6 +221,9 @@ func (ti TypeInfo) normalize() (TypeInfo, error) {
 		}
 		ti.Size, _ = fixedLen(ti.ID)
 	}
+	if (ti.ID == TypeNChar || ti.ID == TypeNVarChar) && ti.Size != MaxSize && ti.Size%2 != 0 {
+		ti.Size++ // UTF-16 lengths are even
+	}
 	if (isCharType(ti.ID) || isNCharType(ti.ID)) && ti.ID != TypeXML && ti.Collation == (Collation{}) {
 		ti.Collation = DefaultCollation
 	}
@@ -287,6 +290,9 @@ func readTypeInfo(r *rbuf, form typeForm) (TypeInfo, error) {
 		fixed := ti.ID == TypeBigChar || ti.ID == TypeNChar || ti.ID == TypeBigBinary
 		if (ti.Size > 8000 && (fixed || ti.Size != MaxSize)) || (fixed && ti.Size == 0) {
 			return ti, verr(verrLength, ti.ID)
+		}
+		if (ti.ID == TypeNChar || ti.ID == TypeNVarChar) && ti.Size != MaxSize && ti.Size%2 != 0 {
+			return ti, verr(verrLength, ti.ID) // a length in bytes of UTF-16 text is even
 		}
 	case TypeText, TypeNText, TypeImage:
 		ti.Size = int(int32(r.u32()))

@@ -331,6 +331,7 @@ func TestReadTypeInfoErrors(t *testing.T) {
 		{"time scale 8", []byte{byte(TypeTimeN), 8}, verrPrecision},
 		{"nchar 9000", []byte{byte(TypeNChar), 0x28, 0x23, 0, 0, 0, 0, 0}, verrLength},
 		{"varchar 8001", []byte{byte(TypeBigVarChar), 0x41, 0x1F, 0, 0, 0, 0, 0}, verrLength},
+		{"nchar of an odd byte length", []byte{byte(TypeNChar), 0x31, 0x00, 0, 0, 0, 0, 0}, verrLength},
 	}
 	for _, c := range cases {
 		_, err := readTypeInfo(&rbuf{b: c.b}, formParam)
