@@ -17,11 +17,19 @@
 // open transaction, and identity values are not reused after a rollback
 // (as in SQL Server). Work handed to the Scale Out master (jobs, started
 // runs, cancellations) is not undone.
+//
+// Durability: with a Journal attached (SetJournal; package catalog/store),
+// each mutation marks what it changed, and a method called in autocommit
+// returns only once its changes are durable; inside a Tx they are recorded
+// at Commit and never if rolled back. What the master reports through the
+// Sink is recorded as it arrives; a SYNCHRONIZED start_execution waits for
+// it to be durable before it returns (journal.go).
 package catalog
 
 import (
 	"context"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -75,6 +83,11 @@ type Catalog struct {
 	// changed is closed and replaced whenever an operation's status
 	// changes, to wake WaitFinal callers.
 	changed chan struct{}
+	// journal, when set, makes changes durable (journal.go); trk holds the
+	// marks not recorded yet and lastTicket the newest Record's ticket.
+	journal    Journal
+	trk        *tracker
+	lastTicket uint64
 }
 
 // New returns a catalog with the four databases, the built-in principals
@@ -98,7 +111,7 @@ func New(opts Options) *Catalog {
 	if opts.Limits == (ispac.Limits{}) {
 		opts.Limits = ispac.DefaultLimits()
 	}
-	c := &Catalog{clk: opts.Clock, log: opts.Logger, opts: opts, changed: make(chan struct{})}
+	c := &Catalog{clk: opts.Clock, log: opts.Logger, opts: opts, changed: make(chan struct{}), trk: &tracker{}}
 	if opts.Master == nil {
 		c.master = newInertMaster(c)
 	} else {
@@ -127,23 +140,32 @@ func (c *Catalog) notify() {
 }
 
 // Tx is a session's open transaction as the catalog sees it: the undo log
-// of the catalog changes made inside it.
+// of the catalog changes made inside it, and (with a journal) what they
+// touched, recorded at Commit.
 type Tx struct {
 	c    *Catalog
 	undo []func()
+	ch   *Changes
 }
 
 // Begin starts a transaction.
 func (c *Catalog) Begin() *Tx { return &Tx{c: c} }
 
-// Commit keeps the changes.
-func (t *Tx) Commit() {
+// Commit keeps the changes. With a journal it returns when they are
+// durable; a storage failure is error 9001.
+func (t *Tx) Commit() error {
 	if t == nil {
-		return
+		return nil
 	}
 	t.c.mu.Lock()
 	t.undo = nil
-	t.c.mu.Unlock()
+	if t.ch != nil {
+		t.c.trk.pending.merge(t.ch)
+		t.ch = nil
+	}
+	var err error
+	t.c.release(&err)
+	return err
 }
 
 // Rollback undoes every change made in the transaction.
@@ -162,12 +184,19 @@ func (t *Tx) RollbackTo(sp int) {
 		return
 	}
 	t.c.mu.Lock()
-	defer t.c.mu.Unlock()
 	for i := len(t.undo) - 1; i >= sp; i-- {
 		t.undo[i]()
 	}
 	t.undo = t.undo[:sp]
 	t.c.notify()
+	if sp == 0 && t.ch != nil {
+		// Write back what the undo restored: disk then matches memory even
+		// where an autocommit call wrote a change of this transaction
+		// (reads are uncommitted). Nothing the transaction did is kept.
+		t.c.trk.pending.merge(t.ch)
+		t.ch = nil
+	}
+	t.c.release(nil)
 }
 
 // record adds an undo step; call with the write lock held.
@@ -182,8 +211,9 @@ func (t *Tx) record(f func()) {
 // live in the master and are not touched.
 func (c *Catalog) Reset(ctx context.Context) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
+	defer c.release(nil)
 	c.st = c.newState()
+	c.st.changes(nil).all()
 	c.notify()
 }
 
@@ -196,10 +226,34 @@ func (c *Catalog) ReadState(f func(*State)) {
 }
 
 // LoadState replaces the state with one loaded by the persistence layer;
-// call Startup afterwards, as SQL Server runs catalog.startup.
-func (c *Catalog) LoadState(st *State) {
+// call Startup afterwards, as SQL Server runs catalog.startup. The
+// configured logins (Options.Logins) are applied on top: a login the
+// configuration defines gets its password and roles from it at every start.
+// OperationOrder is rebuilt from the operation ids.
+func (c *Catalog) LoadState(st *State) error {
 	c.mu.Lock()
-	defer c.mu.Unlock()
+	var err error
+	defer c.release(&err)
+	st.trk = c.trk
+	st.OperationOrder = st.OperationOrder[:0]
+	for id := range st.Operations {
+		st.OperationOrder = append(st.OperationOrder, id)
+	}
+	slices.Sort(st.OperationOrder)
+	for _, op := range st.Operations {
+		if op.Exec != nil {
+			op.Exec.reindex()
+		}
+	}
 	c.st = st
+	if len(c.opts.Logins) > 0 {
+		now := c.now()
+		for _, spec := range c.opts.Logins {
+			c.applyLoginSpec(st, spec, now)
+		}
+		st.PrincipalGen++
+		st.changes(nil).principals()
+	}
 	c.notify()
+	return err
 }

@@ -13,9 +13,9 @@ var encryptionAlgorithms = map[string]bool{"DES": true, "TRIPLE_DES": true, "TRI
 // The emulator's SSISDB is never in single-user mode, so the two
 // properties that need it (ENCRYPTION_ALGORITHM, SERVER_OPERATION_
 // ENCRYPTION_LEVEL) fail with 27162 as on a multi-user catalog.
-func (c *Catalog) ConfigureCatalog(ctx context.Context, tx *Tx, caller *Caller, propertyName, propertyValue *string) error {
+func (c *Catalog) ConfigureCatalog(ctx context.Context, tx *Tx, caller *Caller, propertyName, propertyValue *string) (err error) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
+	defer c.release(&err)
 	s := c.st
 	sc, err := c.beginCatalogCall(caller, 1)
 	if err != nil {
@@ -95,6 +95,9 @@ func (c *Catalog) ConfigureCatalog(ctx context.Context, tx *Tx, caller *Caller, 
 		set[name] = val
 	default:
 		return fail(errorf(27101, 1, "property_name"))
+	}
+	if len(set) > 0 {
+		s.changes(tx).catalogProperties()
 	}
 	for k, v := range set {
 		old, had := s.CatalogProperties[k]

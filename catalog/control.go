@@ -19,7 +19,7 @@ import (
 // Seed creates a folder if needed and deploys an .ispac into it under
 // projectName ("" takes the name in the manifest). It returns the deploy
 // operation's id.
-func (c *Catalog) Seed(ctx context.Context, folder, projectName string, ispacData []byte) (int64, error) {
+func (c *Catalog) Seed(ctx context.Context, folder, projectName string, ispacData []byte) (id int64, err error) {
 	parsed, err := ispac.Read(ispacData, c.opts.Limits)
 	if err == nil {
 		err = checkDeployable(parsed)
@@ -31,7 +31,7 @@ func (c *Catalog) Seed(ctx context.Context, folder, projectName string, ispacDat
 		projectName = parsed.Name
 	}
 	c.mu.Lock()
-	defer c.mu.Unlock()
+	defer c.release(&err)
 	s := c.st
 	sc := c.systemCtx()
 	f := s.folderByName(folder)
@@ -42,6 +42,7 @@ func (c *Catalog) Seed(ctx context.Context, folder, projectName string, ispacDat
 		f = &Folder{ID: s.NextFolderID, Name: folder, CreatedBySID: sc.callerSID(), CreatedByName: sc.callerName(), Created: c.now()}
 		s.NextFolderID++
 		s.Folders[f.ID] = f
+		s.changes(nil).folder(f.ID)
 	}
 	op := c.newOperation(nil, sc, OpDeployProject, 20, nil, ptr(projectName), StatusRunning)
 	op.Start = c.now()
@@ -130,9 +131,10 @@ func isProjectFile(name string) bool {
 // create_customized_logging_level, for the control surface).
 func (c *Catalog) DefineLoggingLevel(ctx context.Context, name, description string, profile, events int64) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
+	defer c.release(nil)
 	s := c.st
 	sc := c.systemCtx()
+	s.changes(nil).loggingLevels()
 	s.LoggingLevels[key(name)] = &CustomizedLoggingLevel{ID: s.NextLevelID, Name: name, Description: description,
 		ProfileValue: profile, EventsValue: events, CreatedBySID: sc.callerSID(), CreatedByName: sc.callerName(), Created: c.now()}
 	s.NextLevelID++

@@ -24,9 +24,9 @@ func (c *Catalog) beginCatalogCall(caller *Caller, state uint8) (*secCtx, error)
 }
 
 // CreateEnvironment is catalog.create_environment.
-func (c *Catalog) CreateEnvironment(ctx context.Context, tx *Tx, caller *Caller, folderName, envName, description *string) error {
+func (c *Catalog) CreateEnvironment(ctx context.Context, tx *Tx, caller *Caller, folderName, envName, description *string) (err error) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
+	defer c.release(&err)
 	s := c.st
 	sc, err := c.beginCatalogCall(caller, 1)
 	if err != nil {
@@ -55,6 +55,7 @@ func (c *Catalog) CreateEnvironment(ctx context.Context, tx *Tx, caller *Caller,
 	s.NextEnvironmentID++
 	s.Environments[e.ID] = e
 	tx.record(func() { delete(s.Environments, e.ID) })
+	s.changes(tx).environment(e.ID)
 	s.grantDefaults(tx, sc, ObjEnvironment, e.ID)
 	return nil
 }
@@ -75,9 +76,9 @@ func (s *State) findEnvironment(sc *secCtx, folderName, envName string, perm int
 
 // DeleteEnvironment is catalog.delete_environment. References to it stay
 // (they fail at create_execution with 27182).
-func (c *Catalog) DeleteEnvironment(ctx context.Context, tx *Tx, caller *Caller, folderName, envName *string) error {
+func (c *Catalog) DeleteEnvironment(ctx context.Context, tx *Tx, caller *Caller, folderName, envName *string) (err error) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
+	defer c.release(&err)
 	s := c.st
 	sc, err := c.beginCatalogCall(caller, 1)
 	if err != nil {
@@ -92,14 +93,15 @@ func (c *Catalog) DeleteEnvironment(ctx context.Context, tx *Tx, caller *Caller,
 	}
 	delete(s.Environments, e.ID)
 	tx.record(func() { s.Environments[e.ID] = e })
+	s.changes(tx).environment(e.ID)
 	s.dropObjectGrants(tx, ObjEnvironment, e.ID)
 	return nil
 }
 
 // RenameEnvironment is catalog.rename_environment.
-func (c *Catalog) RenameEnvironment(ctx context.Context, tx *Tx, caller *Caller, folderName, envName, newName *string) error {
+func (c *Catalog) RenameEnvironment(ctx context.Context, tx *Tx, caller *Caller, folderName, envName, newName *string) (err error) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
+	defer c.release(&err)
 	s := c.st
 	sc, err := c.beginCatalogCall(caller, 1)
 	if err != nil {
@@ -121,6 +123,7 @@ func (c *Catalog) RenameEnvironment(ctx context.Context, tx *Tx, caller *Caller,
 	old := e.Name
 	e.Name = *newName
 	tx.record(func() { e.Name = old })
+	s.changes(tx).environment(e.ID)
 	return nil
 }
 
@@ -135,9 +138,9 @@ func (e *Environment) variable(name string) *EnvironmentVariable {
 
 // CreateEnvironmentVariable is catalog.create_environment_variable. A NULL
 // @value is a NULL Value.
-func (c *Catalog) CreateEnvironmentVariable(ctx context.Context, tx *Tx, caller *Caller, folderName, envName, varName, dataType *string, sensitive *bool, value sqltype.Value, description *string) error {
+func (c *Catalog) CreateEnvironmentVariable(ctx context.Context, tx *Tx, caller *Caller, folderName, envName, varName, dataType *string, sensitive *bool, value sqltype.Value, description *string) (err error) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
+	defer c.release(&err)
 	s := c.st
 	sc, err := c.beginCatalogCall(caller, 5)
 	if err != nil {
@@ -170,6 +173,7 @@ func (c *Catalog) CreateEnvironmentVariable(ctx context.Context, tx *Tx, caller 
 	s.NextVariableID++
 	env.Variables = append(env.Variables, v)
 	tx.record(func() { env.Variables = removeVar(env.Variables, v) })
+	s.changes(tx).environment(env.ID)
 	return nil
 }
 
@@ -199,9 +203,9 @@ func (c *Catalog) findVariable(sc *secCtx, folderName, envName, varName *string)
 }
 
 // SetEnvironmentVariableValue is catalog.set_environment_variable_value.
-func (c *Catalog) SetEnvironmentVariableValue(ctx context.Context, tx *Tx, caller *Caller, folderName, envName, varName *string, value sqltype.Value) error {
+func (c *Catalog) SetEnvironmentVariableValue(ctx context.Context, tx *Tx, caller *Caller, folderName, envName, varName *string, value sqltype.Value) (err error) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
+	defer c.release(&err)
 	sc, err := c.beginCatalogCall(caller, 1)
 	if err != nil {
 		return err
@@ -219,14 +223,15 @@ func (c *Catalog) SetEnvironmentVariableValue(ctx context.Context, tx *Tx, calle
 	old := v.Value
 	v.Value = value
 	tx.record(func() { v.Value = old })
+	c.st.changes(tx).environment(v.EnvironmentID)
 	return nil
 }
 
 // SetEnvironmentVariableProperty is catalog.set_environment_variable_
 // property; the only property is Description.
-func (c *Catalog) SetEnvironmentVariableProperty(ctx context.Context, tx *Tx, caller *Caller, folderName, envName, varName, propertyName, propertyValue *string) error {
+func (c *Catalog) SetEnvironmentVariableProperty(ctx context.Context, tx *Tx, caller *Caller, folderName, envName, varName, propertyName, propertyValue *string) (err error) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
+	defer c.release(&err)
 	sc, err := c.beginCatalogCall(caller, 1)
 	if err != nil {
 		return err
@@ -244,13 +249,14 @@ func (c *Catalog) SetEnvironmentVariableProperty(ctx context.Context, tx *Tx, ca
 	old := v.Description
 	v.Description = *propertyValue
 	tx.record(func() { v.Description = old })
+	c.st.changes(tx).environment(v.EnvironmentID)
 	return nil
 }
 
 // DeleteEnvironmentVariable is catalog.delete_environment_variable.
-func (c *Catalog) DeleteEnvironmentVariable(ctx context.Context, tx *Tx, caller *Caller, folderName, envName, varName *string) error {
+func (c *Catalog) DeleteEnvironmentVariable(ctx context.Context, tx *Tx, caller *Caller, folderName, envName, varName *string) (err error) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
+	defer c.release(&err)
 	sc, err := c.beginCatalogCall(caller, 1)
 	if err != nil {
 		return err
@@ -262,14 +268,15 @@ func (c *Catalog) DeleteEnvironmentVariable(ctx context.Context, tx *Tx, caller 
 	old := env.Variables
 	env.Variables = removeVar(env.Variables, v)
 	tx.record(func() { env.Variables = old })
+	c.st.changes(tx).environment(env.ID)
 	return nil
 }
 
 // CreateEnvironmentReference is catalog.create_environment_reference; it
 // returns @reference_id. referenceType is the char(1) argument ('R' or 'A').
-func (c *Catalog) CreateEnvironmentReference(ctx context.Context, tx *Tx, caller *Caller, folderName, projectName, envName, referenceType, envFolderName *string) (int64, error) {
+func (c *Catalog) CreateEnvironmentReference(ctx context.Context, tx *Tx, caller *Caller, folderName, projectName, envName, referenceType, envFolderName *string) (id int64, err error) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
+	defer c.release(&err)
 	s := c.st
 	sc, err := c.beginCatalogCall(caller, 1)
 	if err != nil {
@@ -318,13 +325,14 @@ func (c *Catalog) CreateEnvironmentReference(ctx context.Context, tx *Tx, caller
 	s.NextReferenceID++
 	s.References[r.ID] = r
 	tx.record(func() { delete(s.References, r.ID) })
+	s.changes(tx).reference(r.ID)
 	return r.ID, nil
 }
 
 // DeleteEnvironmentReference is catalog.delete_environment_reference.
-func (c *Catalog) DeleteEnvironmentReference(ctx context.Context, tx *Tx, caller *Caller, referenceID *int64) error {
+func (c *Catalog) DeleteEnvironmentReference(ctx context.Context, tx *Tx, caller *Caller, referenceID *int64) (err error) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
+	defer c.release(&err)
 	s := c.st
 	sc, err := c.beginCatalogCall(caller, 1)
 	if err != nil {
@@ -342,6 +350,7 @@ func (c *Catalog) DeleteEnvironmentReference(ctx context.Context, tx *Tx, caller
 	}
 	delete(s.References, r.ID)
 	tx.record(func() { s.References[r.ID] = r })
+	s.changes(tx).reference(r.ID)
 	return nil
 }
 
@@ -361,9 +370,9 @@ func (p *Project) findParam(objectType int16, objectName, name string) *ObjectPa
 // variable has another type). valueType
 // is the char(1) @value_type ('V' literal, 'R' environment variable name);
 // nil means the default 'V'.
-func (c *Catalog) SetObjectParameterValue(ctx context.Context, tx *Tx, caller *Caller, objectType *int16, folderName, projectName, paramName *string, value sqltype.Value, objectName, valueType *string) ([]*sqlerr.Error, error) {
+func (c *Catalog) SetObjectParameterValue(ctx context.Context, tx *Tx, caller *Caller, objectType *int16, folderName, projectName, paramName *string, value sqltype.Value, objectName, valueType *string) (_ []*sqlerr.Error, err error) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
+	defer c.release(&err)
 	s := c.st
 	sc, err := c.beginCatalogCall(caller, 1)
 	if err != nil {
@@ -426,14 +435,15 @@ func (c *Catalog) SetObjectParameterValue(ctx context.Context, tx *Tx, caller *C
 	}
 	q.ValueSet = true
 	tx.record(func() { *q = old })
+	s.changes(tx).project(p.ID)
 	return warnings, nil
 }
 
 // ClearObjectParameterValue is catalog.clear_object_parameter_value: the
 // parameter goes back to its design default.
-func (c *Catalog) ClearObjectParameterValue(ctx context.Context, tx *Tx, caller *Caller, folderName, projectName *string, objectType *int16, objectName, paramName *string) error {
+func (c *Catalog) ClearObjectParameterValue(ctx context.Context, tx *Tx, caller *Caller, folderName, projectName *string, objectType *int16, objectName, paramName *string) (err error) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
+	defer c.release(&err)
 	s := c.st
 	sc, err := c.beginCatalogCall(caller, 1)
 	if err != nil {
@@ -460,6 +470,7 @@ func (c *Catalog) ClearObjectParameterValue(ctx context.Context, tx *Tx, caller 
 	old := *q
 	q.Default, q.ValueType, q.ValueSet, q.ReferencedVar = sqltype.Value{}, 'V', false, ""
 	tx.record(func() { *q = old })
+	s.changes(tx).project(p.ID)
 	return nil
 }
 

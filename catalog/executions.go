@@ -28,9 +28,9 @@ type CreateExecutionArgs struct {
 // CreateExecution is catalog.create_execution; it returns @execution_id.
 // Once the operation row exists, a failure marks it 4 (failed) and the
 // error is thrown, as the real procedure does.
-func (c *Catalog) CreateExecution(ctx context.Context, tx *Tx, caller *Caller, a CreateExecutionArgs) (int64, error) {
+func (c *Catalog) CreateExecution(ctx context.Context, tx *Tx, caller *Caller, a CreateExecutionArgs) (id int64, err error) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
+	defer c.release(&err)
 	s := c.st
 	sc, err := c.beginCatalogCall(caller, 1)
 	if err != nil {
@@ -101,6 +101,7 @@ func (c *Catalog) CreateExecution(ctx context.Context, tx *Tx, caller *Caller, a
 			return op.ID, thrown(sqlOf(err))
 		}
 		ex.JobID = &jobID
+		s.changes(nil).job(op.ID) // the master keeps its job even if tx rolls back
 	}
 	op.Exec = ex
 	return op.ID, nil
@@ -235,9 +236,9 @@ func nullText(id *int64) string {
 }
 
 // SetExecutionParameterValue is catalog.set_execution_parameter_value.
-func (c *Catalog) SetExecutionParameterValue(ctx context.Context, tx *Tx, caller *Caller, executionID *int64, objectType *int16, paramName *string, value sqltype.Value) error {
+func (c *Catalog) SetExecutionParameterValue(ctx context.Context, tx *Tx, caller *Caller, executionID *int64, objectType *int16, paramName *string, value sqltype.Value) (err error) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
+	defer c.release(&err)
 	s := c.st
 	sc, err := c.beginCatalogCall(caller, 1)
 	if err != nil {
@@ -304,14 +305,15 @@ func (c *Catalog) SetExecutionParameterValue(ctx context.Context, tx *Tx, caller
 		}
 	}
 	tx.record(func() { *ep = old; ex.Params = oldParams })
+	s.changes(tx).operation(op.ID)
 	return nil
 }
 
 // SetExecutionPropertyOverrideValue is catalog.set_execution_property_
 // override_value.
-func (c *Catalog) SetExecutionPropertyOverrideValue(ctx context.Context, tx *Tx, caller *Caller, executionID *int64, propertyPath, propertyValue *string, sensitive *bool) error {
+func (c *Catalog) SetExecutionPropertyOverrideValue(ctx context.Context, tx *Tx, caller *Caller, executionID *int64, propertyPath, propertyValue *string, sensitive *bool) (err error) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
+	defer c.release(&err)
 	s := c.st
 	sc, err := c.beginCatalogCall(caller, 1)
 	if err != nil {
@@ -336,6 +338,7 @@ func (c *Catalog) SetExecutionPropertyOverrideValue(ctx context.Context, tx *Tx,
 			old := *o
 			o.Value, o.Sensitive = *propertyValue, *sensitive
 			tx.record(func() { *o = old })
+			s.changes(tx).operation(op.ID)
 			return nil
 		}
 	}
@@ -343,13 +346,14 @@ func (c *Catalog) SetExecutionPropertyOverrideValue(ctx context.Context, tx *Tx,
 	s.NextPropertyID++
 	ex.Overrides = append(ex.Overrides, o)
 	tx.record(func() { ex.Overrides = ex.Overrides[:len(ex.Overrides)-1] })
+	s.changes(tx).operation(op.ID)
 	return nil
 }
 
 // AddExecutionWorker is catalog.add_execution_worker. worker nil is NULL.
-func (c *Catalog) AddExecutionWorker(ctx context.Context, tx *Tx, caller *Caller, executionID *int64, worker *uuid.UUID) error {
+func (c *Catalog) AddExecutionWorker(ctx context.Context, tx *Tx, caller *Caller, executionID *int64, worker *uuid.UUID) (err error) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
+	defer c.release(&err)
 	s := c.st
 	sc, err := c.beginCatalogCall(caller, 1)
 	if err != nil {
@@ -382,6 +386,8 @@ func (c *Catalog) AddExecutionWorker(ctx context.Context, tx *Tx, caller *Caller
 	ex.Workers = append(ex.Workers, *worker)
 	// Work handed to the master is not undone; the catalog's copy is.
 	tx.record(func() { ex.Workers = ex.Workers[:len(ex.Workers)-1] })
+	s.changes(tx).operation(op.ID)
+	s.changes(nil).job(op.ID)
 	return nil
 }
 
@@ -402,7 +408,7 @@ func (c *Catalog) StartExecution(ctx context.Context, tx *Tx, caller *Caller, ex
 
 func (c *Catalog) startExecution(caller *Caller, executionID *int64, retryCount *int32) (sync, scaleOut bool, err error) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
+	defer c.release(&err)
 	s := c.st
 	sc, err := c.beginCatalogCall(caller, 1)
 	if err != nil {
@@ -450,7 +456,11 @@ func (c *Catalog) startExecution(caller *Caller, executionID *int64, retryCount 
 	}
 	op.Status = StatusPending
 	op.Start = c.now()
+	// Starting is handed to the master and not undone by a rollback.
+	ch := s.changes(nil)
+	ch.operation(op.ID)
 	if ex.ScaleOut {
+		ch.job(op.ID)
 		op.MachineName = ptr("")
 		if _, err := c.master.StartTask(*ex.JobID, op.ID, int(retry)); err != nil {
 			c.setStatus(nil, op, StatusFailed)
@@ -487,7 +497,9 @@ func (c *Catalog) waitStatus(ctx context.Context, id int64, done func(int32) boo
 		st := op.Status
 		c.mu.RUnlock()
 		if done(st) {
-			return nil
+			// What the master reported may not be durable yet: wait for it
+			// before telling the caller.
+			return c.syncRecorded()
 		}
 		select {
 		case <-ctx.Done():
@@ -499,9 +511,9 @@ func (c *Catalog) waitStatus(ctx context.Context, id int64, done func(int32) boo
 
 // StopOperation is catalog.stop_operation; it returns the id of the stop
 // operation (type 202) it logs.
-func (c *Catalog) StopOperation(ctx context.Context, tx *Tx, caller *Caller, operationID *int64) (int64, error) {
+func (c *Catalog) StopOperation(ctx context.Context, tx *Tx, caller *Caller, operationID *int64) (id int64, err error) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
+	defer c.release(&err)
 	s := c.st
 	if operationID == nil {
 		return 0, errorf(27100, 11, "operation_id")
@@ -536,6 +548,11 @@ func (c *Catalog) StopOperation(ctx context.Context, tx *Tx, caller *Caller, ope
 		t.Exec.StopID = stop.ID
 	}
 	t.StoppedBySID, t.StoppedByName = sc.callerSID(), ptr(sc.callerName())
+	ch := s.changes(nil)
+	ch.operation(t.ID)
+	if t.Exec != nil && t.Exec.JobID != nil {
+		ch.job(t.ID)
+	}
 	c.notify()
 	if t.Exec != nil && t.Exec.JobID != nil {
 		if err := c.master.CancelJob(*t.Exec.JobID, stop.ID); err != nil {

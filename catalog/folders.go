@@ -21,9 +21,9 @@ func validName(s string) bool {
 }
 
 // CreateFolder is catalog.create_folder; it returns @folder_id.
-func (c *Catalog) CreateFolder(ctx context.Context, tx *Tx, caller *Caller, name *string) (int64, error) {
+func (c *Catalog) CreateFolder(ctx context.Context, tx *Tx, caller *Caller, name *string) (id int64, err error) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
+	defer c.release(&err)
 	s := c.st
 	sc := s.resolve(caller)
 	if e := needAccess(sc); e != nil {
@@ -52,13 +52,14 @@ func (c *Catalog) CreateFolder(ctx context.Context, tx *Tx, caller *Caller, name
 	s.NextFolderID++
 	s.Folders[f.ID] = f
 	tx.record(func() { delete(s.Folders, f.ID) })
+	s.changes(tx).folder(f.ID)
 	return f.ID, nil
 }
 
 // DeleteFolder is catalog.delete_folder: the folder must be empty (27196).
-func (c *Catalog) DeleteFolder(ctx context.Context, tx *Tx, caller *Caller, name *string) error {
+func (c *Catalog) DeleteFolder(ctx context.Context, tx *Tx, caller *Caller, name *string) (err error) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
+	defer c.release(&err)
 	s := c.st
 	sc := s.resolve(caller)
 	if e := needAccess(sc); e != nil {
@@ -89,14 +90,15 @@ func (c *Catalog) DeleteFolder(ctx context.Context, tx *Tx, caller *Caller, name
 	}
 	delete(s.Folders, f.ID)
 	tx.record(func() { s.Folders[f.ID] = f })
+	s.changes(tx).folder(f.ID)
 	s.dropObjectGrants(tx, ObjFolder, f.ID)
 	return nil
 }
 
 // RenameFolder is catalog.rename_folder.
-func (c *Catalog) RenameFolder(ctx context.Context, tx *Tx, caller *Caller, oldName, newName *string) error {
+func (c *Catalog) RenameFolder(ctx context.Context, tx *Tx, caller *Caller, oldName, newName *string) (err error) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
+	defer c.release(&err)
 	s := c.st
 	sc := s.resolve(caller)
 	if e := needAccess(sc); e != nil {
@@ -127,14 +129,15 @@ func (c *Catalog) RenameFolder(ctx context.Context, tx *Tx, caller *Caller, oldN
 	old := f.Name
 	f.Name = *newName
 	tx.record(func() { f.Name = old })
+	s.changes(tx).folder(f.ID)
 	return nil
 }
 
 // SetFolderDescription is catalog.set_folder_description; it needs MODIFY
 // on the folder.
-func (c *Catalog) SetFolderDescription(ctx context.Context, tx *Tx, caller *Caller, name, description *string) error {
+func (c *Catalog) SetFolderDescription(ctx context.Context, tx *Tx, caller *Caller, name, description *string) (err error) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
+	defer c.release(&err)
 	s := c.st
 	sc := s.resolve(caller)
 	if e := needAccess(sc); e != nil {
@@ -153,5 +156,6 @@ func (c *Catalog) SetFolderDescription(ctx context.Context, tx *Tx, caller *Call
 	old := f.Description
 	f.Description = *description
 	tx.record(func() { f.Description = old })
+	s.changes(tx).folder(f.ID)
 	return nil
 }

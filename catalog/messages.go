@@ -97,6 +97,7 @@ var messages = map[int32]struct {
 	4834:  {16, "You do not have permission to use the bulk load statement."},
 	4861:  {16, "Cannot bulk load because the file \"%ls\" could not be opened. Operating system error code %ls."},
 	15007: {16, "'%ls' is not a valid login or you do not have permission."},
+	9001:  {21, "The log for database '%ls' is not available. Check the operating system error log for related error messages. Resolve any errors and restart the database."},
 	15014: {16, "The role '%ls' does not exist in the current database."},
 	15023: {16, "User, group, or role '%ls' already exists in the current database."},
 	15025: {16, "The server principal '%ls' already exists."},

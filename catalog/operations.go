@@ -47,6 +47,7 @@ func (c *Catalog) newOperation(tx *Tx, sc *secCtx, typ, objType int16, objID *in
 	s.Operations[op.ID] = op
 	s.OperationOrder = append(s.OperationOrder, op.ID)
 	tx.record(func() { delete(s.Operations, op.ID) })
+	s.changes(tx).operation(op.ID)
 	return op
 }
 
@@ -59,6 +60,7 @@ func (c *Catalog) setStatus(tx *Tx, op *Operation, st int32) {
 		op.End = c.now()
 	}
 	tx.record(func() { op.Status, op.End = old, oldEnd })
+	c.st.changes(tx).operation(op.ID)
 	c.notify()
 }
 
@@ -67,6 +69,7 @@ func (c *Catalog) logMessage(tx *Tx, op *Operation, typ int16, text string) {
 	s := c.st
 	m := &OperationMessage{ID: s.NextMessageID, OperationID: op.ID, Time: c.now(), Type: typ, SourceType: srcEntryAPI, Message: text}
 	s.NextMessageID++
+	s.changes(tx).messages(op.ID, len(op.Messages))
 	op.Messages = append(op.Messages, m)
 	tx.record(func() { op.Messages = op.Messages[:len(op.Messages)-1] })
 }

@@ -107,6 +107,7 @@ func (s *State) grantDefaults(tx *Tx, sc *secCtx, objType int16, objID int64) {
 		s.Permissions[k] = append(s.Permissions[k], Grant{PrincipalID: uid, Permission: p, GrantorID: uid})
 	}
 	tx.record(func() { delete(s.Permissions, k) })
+	s.changes(tx).permission(k)
 }
 
 // dropObjectGrants removes the permissions on a deleted object.
@@ -118,6 +119,7 @@ func (s *State) dropObjectGrants(tx *Tx, objType int16, objID int64) {
 	}
 	delete(s.Permissions, k)
 	tx.record(func() { s.Permissions[k] = old })
+	s.changes(tx).permission(k)
 }
 
 func (s *State) dropGrantsOf(principalID int32) map[PermKey][]Grant {
@@ -154,9 +156,9 @@ func (c *Catalog) RevokePermission(ctx context.Context, tx *Tx, caller *Caller, 
 
 // updatePermission: mode 1 grant, 2 deny, 3 revoke. Validation order of
 // internal.check_permission_parameters.
-func (c *Catalog) updatePermission(tx *Tx, caller *Caller, objectType *int16, objectID *int64, principalID *int32, permission *int16, mode int) error {
+func (c *Catalog) updatePermission(tx *Tx, caller *Caller, objectType *int16, objectID *int64, principalID *int32, permission *int16, mode int) (err error) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
+	defer c.release(&err)
 	s := c.st
 	sc := s.resolve(caller)
 	if e := needAccess(sc); e != nil {
@@ -214,6 +216,7 @@ func (c *Catalog) updatePermission(tx *Tx, caller *Caller, objectType *int16, ob
 			s.Permissions[k] = old
 		}
 	})
+	s.changes(tx).permission(k)
 	return nil
 }
 

@@ -333,6 +333,7 @@ func (sc *secCtx) userID() int32 {
 // role membership and marks resolved callers stale, now and on undo.
 func (s *State) recordPrincipals(tx *Tx, undo func()) {
 	s.PrincipalGen++
+	s.changes(tx).principals()
 	tx.record(func() {
 		undo()
 		s.PrincipalGen++
@@ -450,9 +451,9 @@ func (sc *secCtx) serverRole(s *State, role string) bool {
 // CreateLogin is CREATE LOGIN name WITH PASSWORD = pw, or with windows set,
 // CREATE LOGIN [DOMAIN\name] FROM WINDOWS (password then is the emulator's
 // stand-in for the domain and may be empty).
-func (c *Catalog) CreateLogin(ctx context.Context, tx *Tx, caller *Caller, name, password string, windows bool) error {
+func (c *Catalog) CreateLogin(ctx context.Context, tx *Tx, caller *Caller, name, password string, windows bool) (err error) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
+	defer c.release(&err)
 	s := c.st
 	sc := s.resolve(caller)
 	if !sc.serverRole(s, "securityadmin") {
@@ -481,9 +482,9 @@ type LoginChange struct {
 
 // AlterLogin is ALTER LOGIN. A login may change its own password; anything
 // else needs sysadmin or securityadmin.
-func (c *Catalog) AlterLogin(ctx context.Context, tx *Tx, caller *Caller, name string, ch LoginChange) error {
+func (c *Catalog) AlterLogin(ctx context.Context, tx *Tx, caller *Caller, name string, ch LoginChange) (err error) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
+	defer c.release(&err)
 	s := c.st
 	sc := s.resolve(caller)
 	l := s.loginByName(name)
@@ -511,22 +512,23 @@ func (c *Catalog) AlterLogin(ctx context.Context, tx *Tx, caller *Caller, name s
 
 // SetLoginPassword sets the password a login (typically a Windows-style
 // one) logs in with. It is the control surface's, not T-SQL's.
-func (c *Catalog) SetLoginPassword(name, password string) error {
+func (c *Catalog) SetLoginPassword(name, password string) (err error) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
+	defer c.release(&err)
 	l := c.st.loginByName(name)
 	if l == nil || l.Type == 'R' {
 		return errorf(15151, 1, "alter", "login", name)
 	}
 	l.Salt, l.Hash = c.hashPassword(password)
+	c.st.changes(nil).principals()
 	return nil
 }
 
 // DropLogin is DROP LOGIN. Database users mapped to it stay (orphaned), as
 // in SQL Server.
-func (c *Catalog) DropLogin(ctx context.Context, tx *Tx, caller *Caller, name string) error {
+func (c *Catalog) DropLogin(ctx context.Context, tx *Tx, caller *Caller, name string) (err error) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
+	defer c.release(&err)
 	s := c.st
 	sc := s.resolve(caller)
 	l := s.loginByName(name)
@@ -583,9 +585,9 @@ func (sc *secCtx) dbRole(s *State, db *Database, roles ...string) bool {
 // CreateUser is CREATE USER name [FOR|FROM LOGIN login | WITHOUT LOGIN] in
 // database db. With login "" and withoutLogin false the user maps to the
 // login of the same name, as SQL Server does.
-func (c *Catalog) CreateUser(ctx context.Context, tx *Tx, caller *Caller, db, name, login string, withoutLogin bool) error {
+func (c *Catalog) CreateUser(ctx context.Context, tx *Tx, caller *Caller, db, name, login string, withoutLogin bool) (err error) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
+	defer c.release(&err)
 	s := c.st
 	d := s.Databases[key(db)]
 	sc := s.resolve(caller)
@@ -618,9 +620,9 @@ func (c *Catalog) CreateUser(ctx context.Context, tx *Tx, caller *Caller, db, na
 
 // DropUser is DROP USER in database db. Its catalog object permissions go
 // with it, as SSISDB's cleanup trigger does.
-func (c *Catalog) DropUser(ctx context.Context, tx *Tx, caller *Caller, db, name string) error {
+func (c *Catalog) DropUser(ctx context.Context, tx *Tx, caller *Caller, db, name string) (err error) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
+	defer c.release(&err)
 	s := c.st
 	d := s.Databases[key(db)]
 	sc := s.resolve(caller)
@@ -645,6 +647,9 @@ func (c *Catalog) DropUser(ctx context.Context, tx *Tx, caller *Caller, db, name
 	var perms map[PermKey][]Grant
 	if d.Name == SSISDB {
 		perms = s.dropGrantsOf(u.ID)
+		for k := range perms {
+			s.changes(tx).permission(k)
+		}
 	}
 	s.recordPrincipals(tx, func() {
 		d.Principals[u.ID] = u
@@ -678,9 +683,9 @@ func (c *Catalog) DropRoleMember(ctx context.Context, tx *Tx, caller *Caller, db
 	return c.changeRoleMember(tx, caller, db, role, member, how, false)
 }
 
-func (c *Catalog) changeRoleMember(tx *Tx, caller *Caller, db, role, member string, how RoleStatement, add bool) error {
+func (c *Catalog) changeRoleMember(tx *Tx, caller *Caller, db, role, member string, how RoleStatement, add bool) (err error) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
+	defer c.release(&err)
 	s := c.st
 	d := s.Databases[key(db)]
 	sc := s.resolve(caller)
@@ -744,9 +749,9 @@ func (c *Catalog) DropServerRoleMember(ctx context.Context, tx *Tx, caller *Call
 	return c.changeServerRoleMember(tx, caller, role, login, how, false)
 }
 
-func (c *Catalog) changeServerRoleMember(tx *Tx, caller *Caller, role, login string, how RoleStatement, add bool) error {
+func (c *Catalog) changeServerRoleMember(tx *Tx, caller *Caller, role, login string, how RoleStatement, add bool) (err error) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
+	defer c.release(&err)
 	s := c.st
 	sc := s.resolve(caller)
 	r := s.loginByName(role)

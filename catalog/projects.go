@@ -16,9 +16,9 @@ import (
 // a broken .ispac ends the operation 4 with the reason in
 // operation_messages and raises 27203. The project is deployed under
 // @project_name whatever the manifest calls it.
-func (c *Catalog) DeployProject(ctx context.Context, tx *Tx, caller *Caller, folderName, projectName *string, stream []byte) (int64, error) {
+func (c *Catalog) DeployProject(ctx context.Context, tx *Tx, caller *Caller, folderName, projectName *string, stream []byte) (id int64, err error) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
+	defer c.release(&err)
 	s := c.st
 	sc := s.resolve(caller)
 	if e := needAccess(sc); e != nil {
@@ -111,6 +111,7 @@ func (c *Catalog) installProject(tx *Tx, sc *secCtx, f *Folder, existing *Projec
 		old := *p
 		tx.record(func() { *p = old })
 	}
+	s.changes(tx).project(p.ID)
 	prevParams := p.Params
 	p.Description = parsed.Description
 	p.FormatVersion = max(parsed.FormatVersion, 1)
@@ -168,9 +169,9 @@ func (s *State) visibleProject(sc *secCtx, folderName, projectName string) *Proj
 }
 
 // DeleteProject is catalog.delete_project.
-func (c *Catalog) DeleteProject(ctx context.Context, tx *Tx, caller *Caller, folderName, projectName *string) error {
+func (c *Catalog) DeleteProject(ctx context.Context, tx *Tx, caller *Caller, folderName, projectName *string) (err error) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
+	defer c.release(&err)
 	s := c.st
 	sc := s.resolve(caller)
 	if e := needAccess(sc); e != nil {
@@ -188,10 +189,13 @@ func (c *Catalog) DeleteProject(ctx context.Context, tx *Tx, caller *Caller, fol
 	}
 	delete(s.Projects, p.ID)
 	tx.record(func() { s.Projects[p.ID] = p })
+	ch := s.changes(tx)
+	ch.project(p.ID)
 	for id, r := range s.References {
 		if r.ProjectID == p.ID {
 			delete(s.References, id)
 			tx.record(func() { s.References[id] = r })
+			ch.reference(id)
 		}
 	}
 	s.dropObjectGrants(tx, ObjProject, p.ID)
@@ -199,9 +203,9 @@ func (c *Catalog) DeleteProject(ctx context.Context, tx *Tx, caller *Caller, fol
 }
 
 // MoveProject is catalog.move_project.
-func (c *Catalog) MoveProject(ctx context.Context, tx *Tx, caller *Caller, sourceFolder, projectName, destinationFolder *string) error {
+func (c *Catalog) MoveProject(ctx context.Context, tx *Tx, caller *Caller, sourceFolder, projectName, destinationFolder *string) (err error) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
+	defer c.release(&err)
 	s := c.st
 	sc := s.resolve(caller)
 	if e := needAccess(sc); e != nil {
@@ -230,6 +234,7 @@ func (c *Catalog) MoveProject(ctx context.Context, tx *Tx, caller *Caller, sourc
 	old := p.FolderID
 	p.FolderID = dst.ID
 	tx.record(func() { p.FolderID = old })
+	s.changes(tx).project(p.ID)
 	return nil
 }
 

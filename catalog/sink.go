@@ -44,10 +44,15 @@ func (c *Catalog) ExecInfo(executionID int64) (scaleout.ExecInfo, bool) {
 // AttemptStarted implements scaleout.Sink: the execution is running.
 func (c *Catalog) AttemptStarted(executionID int64, w *scaleout.Worker, attempt int, at time.Time) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
+	defer c.releaseNoWait()
 	op := c.st.Operations[executionID]
 	if op == nil || finalStatus(op.Status) {
 		return
+	}
+	ch := c.st.changes(nil)
+	ch.operation(op.ID)
+	if op.Exec != nil && op.Exec.JobID != nil {
+		ch.job(op.ID)
 	}
 	if op.Status != StatusStopping {
 		op.Status = StatusRunning
@@ -69,9 +74,12 @@ func (c *Catalog) AttemptStarted(executionID int64, w *scaleout.Worker, attempt 
 // unconfirmed.
 func (c *Catalog) AttemptRequeued(executionID int64, at time.Time) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
+	defer c.releaseNoWait()
 	if op := c.st.Operations[executionID]; op != nil {
 		op.WorkerAgentID = nil
+		ch := c.st.changes(nil)
+		ch.operation(op.ID)
+		ch.job(op.ID)
 		c.notify()
 	}
 }
@@ -79,11 +87,16 @@ func (c *Catalog) AttemptRequeued(executionID int64, at time.Time) {
 // Finished implements scaleout.Sink.
 func (c *Catalog) Finished(executionID int64, status int, stopID int64, at time.Time) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
+	defer c.releaseNoWait()
 	s := c.st
 	op := s.Operations[executionID]
 	if op == nil || finalStatus(op.Status) {
 		return
+	}
+	ch := s.changes(nil)
+	ch.operation(op.ID)
+	if op.Exec != nil && op.Exec.JobID != nil {
+		ch.job(op.ID)
 	}
 	op.Status = int32(status)
 	op.End = at
@@ -91,6 +104,7 @@ func (c *Catalog) Finished(executionID int64, status int, stopID int64, at time.
 		if stop := s.Operations[stopID]; stop != nil {
 			op.StoppedBySID, op.StoppedByName = stop.CallerSID, ptr(stop.CallerName)
 			stop.Status, stop.End = StatusSucceeded, at
+			ch.operation(stop.ID)
 		}
 	}
 	if op.Exec != nil {
@@ -111,7 +125,7 @@ func (c *Catalog) Finished(executionID int64, status int, stopID int64, at time.
 // a NULL event_message_id, as the real view's UNION does.
 func (c *Catalog) Messages(executionID int64, msgs []scaleout.EventMessage) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
+	defer c.releaseNoWait()
 	s := c.st
 	op := s.Operations[executionID]
 	if op == nil || op.Exec == nil {
@@ -122,6 +136,11 @@ func (c *Catalog) Messages(executionID int64, msgs []scaleout.EventMessage) {
 		if n, _ := intValue(lp.Value); n == 0 {
 			return
 		}
+	}
+	if len(msgs) > 0 {
+		ch := s.changes(nil)
+		ch.messages(op.ID, len(op.Messages))
+		ch.operation(op.ID) // executables and their statistics
 	}
 	for _, m := range msgs {
 		om := &OperationMessage{OperationID: op.ID, Time: m.Time, Type: m.MessageType, SourceType: m.MessageSourceType, Message: m.Message}
@@ -141,6 +160,28 @@ func (c *Catalog) Messages(executionID int64, msgs []scaleout.EventMessage) {
 		om.Event = ev
 		op.Messages = append(op.Messages, om)
 		c.trackExecutable(ex, op.ID, m)
+	}
+}
+
+// reindex rebuilds the lookup maps of a loaded execution: executables by
+// source id, and the statistics still open (no end time).
+func (ex *Execution) reindex() {
+	ex.executableBySrc, ex.openStats = nil, nil
+	byID := map[int64]*Executable{}
+	for _, e := range ex.Executables {
+		if ex.executableBySrc == nil {
+			ex.executableBySrc = map[string]*Executable{}
+		}
+		ex.executableBySrc[e.GUID] = e
+		byID[e.ID] = e
+	}
+	for _, st := range ex.Statistics {
+		if e := byID[st.ExecutableID]; e != nil && st.End.IsZero() {
+			if ex.openStats == nil {
+				ex.openStats = map[string]*ExecutableStatistic{}
+			}
+			ex.openStats[e.GUID] = st
+		}
 	}
 }
 
@@ -192,8 +233,10 @@ func (c *Catalog) trackExecutable(ex *Execution, execID int64, m scaleout.EventM
 // the warnings (severity 10) for the log.
 func (c *Catalog) Startup(ctx context.Context) []*sqlerr.Error {
 	c.mu.Lock()
-	defer c.mu.Unlock()
+	defer c.release(nil)
 	s := c.st
+	ch := s.changes(nil)
+	ch.workers() // the master's, after Restore: configured ones may be new
 	sys := &secCtx{caller: &Caller{Login: "NT SERVICE\\MSSQLSERVER"}, user: s.Databases[key(SSISDB)].Principals[dboID]}
 	start := c.newOperation(nil, sys, OpStartup, 0, nil, nil, StatusRunning)
 	start.Start = c.now()
@@ -214,6 +257,10 @@ func (c *Catalog) Startup(ctx context.Context) []*sqlerr.Error {
 		w := errorf(27165, 1, op.ID, op.Type, op.Status)
 		op.Status = StatusEndedUnexpectedly
 		op.End = c.now()
+		ch.operation(op.ID)
+		if op.Exec != nil && op.Exec.JobID != nil {
+			ch.job(op.ID) // Restore ended its task
+		}
 		c.logMessage(nil, start, msgWarning, w.Message)
 		warnings = append(warnings, w)
 	}

@@ -41,6 +41,8 @@ type State struct {
 	Logins            map[int32]*Login
 	ServerRoleMembers map[int32]map[int32]bool // role principal_id -> member ids
 	Databases         map[string]*Database     // lower-case name
+
+	trk *tracker // change tracking shared with the Catalog (journal.go)
 }
 
 // Folder is a catalog folder.
@@ -346,6 +348,7 @@ func (c *Catalog) newState() *State {
 		Logins:            map[int32]*Login{},
 		ServerRoleMembers: map[int32]map[int32]bool{},
 		Databases:         map[string]*Database{},
+		trk:               c.trk,
 	}
 	c.initPrincipals(s, now)
 	return s

@@ -41,7 +41,7 @@ func (c *Catalog) EnableWorkerAgent(ctx context.Context, caller *Caller, workerI
 	if err != nil {
 		return err
 	}
-	return asSQL(c.master.EnableWorker(id))
+	return c.workersChanged(c.master.EnableWorker(id))
 }
 
 // DisableWorkerAgent is catalog.disable_worker_agent.
@@ -53,7 +53,7 @@ func (c *Catalog) DisableWorkerAgent(ctx context.Context, caller *Caller, worker
 	if err != nil {
 		return err
 	}
-	return asSQL(c.master.DisableWorker(id))
+	return c.workersChanged(c.master.DisableWorker(id))
 }
 
 // DeleteWorkerAgent is catalog.delete_worker_agent (undocumented).
@@ -65,7 +65,7 @@ func (c *Catalog) DeleteWorkerAgent(ctx context.Context, caller *Caller, workerI
 	if err != nil {
 		return err
 	}
-	return asSQL(c.master.DeleteWorker(id))
+	return c.workersChanged(c.master.DeleteWorker(id))
 }
 
 // SetWorkerAgentProperty is catalog.set_worker_agent_property: DisplayName,
@@ -85,12 +85,24 @@ func (c *Catalog) SetWorkerAgentProperty(ctx context.Context, caller *Caller, wo
 	if value != nil {
 		v = *value
 	}
-	return asSQL(c.master.SetWorkerProperty(id, *name, v))
+	return c.workersChanged(c.master.SetWorkerProperty(id, *name, v))
 }
 
 // DefineWorker adds a worker agent through the control surface (delegated
 // to the master).
 func (c *Catalog) DefineWorker(ctx context.Context, cfg scaleout.WorkerConfig) (scaleout.Worker, error) {
 	w, err := c.master.AddWorker(cfg)
-	return w, asSQL(err)
+	return w, c.workersChanged(err)
+}
+
+// workersChanged records the master's worker agents after a change the
+// master accepted (masterErr nil) and returns the call's error.
+func (c *Catalog) workersChanged(masterErr error) (err error) {
+	if masterErr != nil {
+		return asSQL(masterErr)
+	}
+	c.mu.Lock()
+	defer c.release(&err)
+	c.st.changes(nil).workers()
+	return nil
 }
