@@ -41,6 +41,21 @@
 //     its connection; other connections do not notice. Shutdown stops
 //     accepting, closes idle connections and waits for running requests.
 //
+// # Errors from the engine
+//
+// The engine reports SQL errors by writing them (ResultWriter.Message) and
+// carries on. A non-nil return from Batch, RPC or TransMgr ends the
+// connection: the wire sends the error if it is a *Message (or Msg 0,
+// severity 20, "A severe error occurred on the current command." for any
+// other error), unless the engine already wrote a severity 20+ message in
+// this response, closes the response with a DONE carrying DONE_ERROR and
+// DONE_SRVERROR, and closes the connection. After an ATTENTION, returning
+// the context's error (context.Cause is ErrAttention) is not an error: the
+// response ends with DONE_ATTN and the connection stays. The engine never
+// sets DONE_MORE or DONE_ATTN; when it writes no closing DONE (DONE for a
+// batch or TransMgrReq, DONEPROC for an RPC), the wire adds one, with
+// DONE_ERROR if an ERROR was written since the last DONE.
+//
 // # Values
 //
 // Rows, parameters and return values cross the seam as the Go values
