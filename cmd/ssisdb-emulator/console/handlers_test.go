@@ -2,6 +2,7 @@ package console_test
 
 import (
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -351,5 +352,27 @@ func TestSessionEndsWithItsLogin(t *testing.T) {
 				t.Fatalf("sign-in after the change: %d", code)
 			}
 		})
+	}
+}
+
+// The product mounts the console at "/" on its HTTP listener, beside
+// /healthz and /metrics.
+func TestMountedOnTheProductListener(t *testing.T) {
+	e := newEnv(t, envOpts{listen: true})
+	for _, tc := range []struct{ path, want string }{
+		{"/healthz", "ok: logins work"},
+		{"/metrics", "ssisdb_emulator_"},
+		{"/login", `id="login-form"`},
+		{"/executions", `id="login-form"`},
+	} {
+		resp, err := http.Get(e.url + tc.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || !strings.Contains(string(b), tc.want) {
+			t.Errorf("%s: %d, want %q", tc.path, resp.StatusCode, tc.want)
+		}
 	}
 }
