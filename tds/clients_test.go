@@ -93,6 +93,9 @@ func TestFreeTDSTsql(t *testing.T) {
 			if len(logins) != 1 || logins[0].AppName != "TSQL" || logins[0].Encrypted != c.encrypted {
 				t.Fatalf("logins: %+v", logins)
 			}
+			if tlsUsed := srv.Stats().TLSHandshakes > 0; tlsUsed != (c.tls != tds.TLSOff) {
+				t.Errorf("TLS handshakes: %d", srv.Stats().TLSHandshakes)
+			}
 		})
 	}
 }
@@ -147,6 +150,9 @@ func TestPyODBC(t *testing.T) {
 			logins := srv.Handler.Logins()
 			if len(logins) != 1 || logins[0].Encrypted != c.encrypted {
 				t.Fatalf("logins: %+v", logins)
+			}
+			if tlsUsed := srv.Stats().TLSHandshakes > 0; tlsUsed != (c.tls != tds.TLSOff) {
+				t.Errorf("TLS handshakes: %d", srv.Stats().TLSHandshakes)
 			}
 		})
 	}

@@ -179,6 +179,7 @@ func (c *conn) handshake() error {
 		if err := tc.HandshakeContext(c.srv.ctx); err != nil {
 			return fmt.Errorf("TDS 8.0 TLS handshake: %w", err)
 		}
+		c.srv.tlsHandshakes.Add(1)
 		c.setTransport(tc) // nothing is buffered yet
 		c.encrypted, strict = true, true
 	default:
@@ -217,6 +218,7 @@ func (c *conn) handshake() error {
 		if err := tc.HandshakeContext(c.srv.ctx); err != nil {
 			return fmt.Errorf("TLS handshake: %w", err)
 		}
+		c.srv.tlsHandshakes.Add(1)
 		hs.passthrough = true
 		if len(hs.pending) == 0 {
 			hs.packet = nil

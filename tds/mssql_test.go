@@ -98,6 +98,9 @@ func TestGoMSSQL(t *testing.T) {
 			if len(logins) == 0 || logins[0].Encrypted != mode.encrypted {
 				t.Fatalf("session encryption: logins %v, want encrypted=%v", logins, mode.encrypted)
 			}
+			if tlsUsed := srv.Stats().TLSHandshakes > 0; tlsUsed != (mode.tls != tds.TLSOff) {
+				t.Fatalf("TLS handshakes %d with TLS mode %s", srv.Stats().TLSHandshakes, mode.tls)
+			}
 			t.Run("types", func(t *testing.T) { testTypesResult(t, db) })
 			t.Run("nulls", func(t *testing.T) { testNullsResult(t, db) })
 			t.Run("sp_executesql", func(t *testing.T) { testExecuteSQLParams(t, db) })

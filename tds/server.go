@@ -102,6 +102,7 @@ type Stats struct {
 	LoginFailures     uint64
 	Requests          [RequestAttention + 1]uint64 // indexed by RequestKind
 	ErrorsSent        uint64                       // ERROR tokens (class >= 11)
+	TLSHandshakes     uint64                       // completed, in PRELOGIN or TDS 8.0
 	BytesRead         uint64
 	BytesWritten      uint64
 }
@@ -180,6 +181,7 @@ type Server struct {
 	wg        sync.WaitGroup
 
 	opened, loginFails, errorsSent atomic.Uint64
+	tlsHandshakes                  atomic.Uint64
 	active                         atomic.Int64
 	requests                       [RequestAttention + 1]atomic.Uint64
 	bytesIn, bytesOut              atomic.Uint64
@@ -415,6 +417,7 @@ func (s *Server) Stats() Stats {
 		ConnectionsActive: s.active.Load(),
 		LoginFailures:     s.loginFails.Load(),
 		ErrorsSent:        s.errorsSent.Load(),
+		TLSHandshakes:     s.tlsHandshakes.Load(),
 		BytesRead:         s.bytesIn.Load(),
 		BytesWritten:      s.bytesOut.Load(),
 	}
