@@ -1,6 +1,7 @@
 package procs
 
 import (
+	"context"
 	"strings"
 	"time"
 
@@ -64,11 +65,11 @@ func (e *sessionEnv) Login(name string) (builtin.Principal, bool) {
 }
 
 func (e *sessionEnv) ObjectID(name, objType string) (int, bool) {
-	if objType != "" && !strings.EqualFold(strings.TrimSpace(objType), "P") {
+	id, typ, ok := e.s.objectInfo(context.Background(), name)
+	if !ok || objType != "" && !strings.EqualFold(strings.TrimSpace(objType), typ) {
 		return 0, false
 	}
-	id, ok := e.s.objectID(name)
-	return int(id), ok
+	return int(id), true
 }
 
 func (e *sessionEnv) IsMember(role string) (bool, bool) {

@@ -26,6 +26,18 @@ type compiler struct {
 	// first is true while compiling the first statement of a batch (a bare
 	// procedure call is legal only there).
 	inProc bool
+
+	// Query planning state (plan.go). f is the running frame when a
+	// statement's query is planned at run time.
+	f            *frame
+	agg          *aggState
+	win          *winState
+	clause       string // the clause being compiled: from, on, where, group, select, having, order
+	ctes         *cteEnv
+	depth        int // query nesting depth
+	subqs        []subqMark
+	maxRecursion *cexpr
+	dmlTarget    *dmlTarget
 }
 
 // compileFailed is returned by statement compilers after a compile error
@@ -158,6 +170,12 @@ func (c *compiler) checkVars(n any) {
 					return
 				}
 				seen[v.Interface()] = true
+				if tr, ok := v.Interface().(*tsql.TableRef); ok && tr.Var != nil {
+					if slot, ok := c.lookupVar(tr.Var.Name); !ok || c.mod.tableVars[slot] == nil {
+						_ = c.compileErr(sqlerr.New(1087, 15, 2, "Must declare the table variable \"%s\".", tr.Var.Name), tr.Var.Pos)
+					}
+					return
+				}
 				if tv, ok := v.Interface().(*tsql.Variable); ok {
 					if _, ok := c.lookupVar(tv.Name); !ok {
 						_ = c.undeclared(tv.Name, tv.Pos, 2)

@@ -18,23 +18,18 @@
 // with CREATE PROCEDURE share one argument binder. Queries over row sources
 // live in procs/query.
 //
-// # Extending: the query engine
+// # Queries and tables
 //
-// The core plans a SELECT over one row source (a catalog view, a system
-// view, OPENROWSET) with WHERE (a seek on a key column when it can), ORDER
-// BY and TOP into procs/query nodes whose predicates and projections are
-// compiled closures. Two hooks take the rest without touching the core:
-//
-//   - Engine.QueryHook is asked first for every query a statement, a
-//     subquery or EXISTS runs; it returns a query.Node (joins, aggregates,
-//     set operations, CTEs, derived tables, FOR XML) or handled=false.
-//   - Engine.TableHook runs the statements over storage the core does not
-//     have: INSERT/UPDATE/DELETE, CREATE/DROP/TRUNCATE TABLE, DECLARE @t
-//     TABLE, cursors. Errors it returns follow the same rules as every
-//     other statement error (a DML statement's ending error adds 3621).
-//
-// Until they are set those statements answer Msg 40510 and those query
-// forms Msg 40517.
+// A query is planned when its statement runs (deferred name resolution:
+// the tables it names may come from a CREATE TABLE earlier in the batch)
+// into procs/query nodes: scans and key seeks over row sources (the
+// catalog's views, the sys and INFORMATION_SCHEMA views, user tables),
+// hash, index and nested-loop joins, APPLY, aggregates, window functions,
+// set operations, sorts and limits; expressions become closures over the
+// row (plan.go, from.go). Correlated subqueries read the enclosing row
+// from the frame's outer stack (subquery.go). User tables, #temp and
+// ##global temp tables and table variables are stored in procs/table
+// (tables.go, dml.go); cursors keep the rows OPEN read (cursor.go).
 package procs
 
 import (
@@ -43,6 +38,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/clock"
 	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/sqlerr"
@@ -79,11 +75,10 @@ type Engine struct {
 	procs map[procKey]*userProc // user procedures by database/schema/name
 
 	objectIDs atomic.Int32
+	started   time.Time // creation time of the catalog's own objects
 
-	// TableHook and QueryHook are where the query engine (user tables,
-	// temp tables, table variables, cursors, joins, aggregates) plugs in.
-	TableHook TableHook
-	QueryHook QueryHook
+	// tables are the permanent and ##global temp tables.
+	tables tableStore
 	// funcs is the registry of built-in scalar functions (procs/builtin).
 	funcs func(name string) fnCompiler
 }
@@ -134,7 +129,7 @@ func New(cfg Config) *Engine {
 	if e.mach == "" {
 		e.mach = e.server
 	}
-	e.objectIDs.Store(1_000_000_000)
+	e.started = e.clk.Now()
 	e.funcs = defaultFuncs
 	for _, d := range systemProcs() {
 		e.Register(d)

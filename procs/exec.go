@@ -3,8 +3,10 @@ package procs
 import (
 	"context"
 
+	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/rows"
 	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/sqlerr"
 	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/sqltype"
+	"github.com/ssisdb-emulator/ssisdb-emulator/procs/table"
 )
 
 // flow is how a statement hands control back to its block.
@@ -47,6 +49,8 @@ type module struct {
 	varTypes []sqltype.Type
 	// params are the frame slots of the procedure's parameters, in order.
 	params []int
+	// tableVars are the slots of table variables, with their definitions.
+	tableVars map[int]*tableSpec
 	// hasRethrow etc. are compile facts; none needed at run time yet.
 }
 
@@ -58,6 +62,15 @@ type frame struct {
 	mod   *module
 	vars  []sqltype.Value
 	level int // procedure nesting level: 0 for the batch
+
+	// outer holds the rows of the enclosing queries while a correlated
+	// subquery or the right side of an APPLY runs: a reference d scopes
+	// out reads outer[len(outer)-d].
+	outer []rows.Row
+	// tvars are the module's table variables by slot, and cursors its
+	// LOCAL cursors.
+	tvars   map[int]*table.Table
+	cursors map[string]*cursor
 
 	ret       int32  // RETURN status
 	gotoLabel string // target of a GOTO being unwound

@@ -293,6 +293,14 @@ func (s *Session) call(f *frame, d *proc.Def, args []proc.Arg) (*callResult, err
 	tranBefore := s.tran.count
 	s.nesting++
 	level := s.nesting
+	// A procedure is a scope: SCOPE_IDENTITY starts over in it, and the
+	// #temp tables it creates go when it ends.
+	scopeIdent := s.scopeIdentity
+	s.scopeIdentity = sqltype.Null(sqltype.NumericPS(38, 0))
+	defer func() {
+		s.scopeIdentity = scopeIdent
+		s.dropScopeTemps(level)
+	}()
 	var err error
 	switch body := d.Body.(type) {
 	case *userProc:
@@ -390,7 +398,7 @@ func (p *procResults) Send(ctx context.Context, src rows.Source) error {
 		return err
 	}
 	p.f.s.rowCount = n
-	return p.f.out.done(tds.CmdSelect, n, true, false)
+	return p.f.out.done(tds.CmdSelect, n, p.f.out.capture == nil, false)
 }
 
 func (p *procResults) Info(e *sqlerr.Error) error {
@@ -404,6 +412,15 @@ func (p *procResults) Info(e *sqlerr.Error) error {
 // sendSource streams a row source as one result set and returns the row
 // count.
 func sendSource(ctx context.Context, f *frame, src rows.Source) (int64, error) {
+	if cp := f.out.capture; cp != nil {
+		var n int64
+		err := src.Scan(ctx, func(r rows.Row) bool {
+			cp.rows = append(cp.rows, append([]sqltype.Value(nil), r...))
+			n++
+			return true
+		})
+		return n, err
+	}
 	cols := src.Columns()
 	tc := make([]tds.Column, len(cols))
 	for i, c := range cols {
@@ -529,7 +546,7 @@ func (x *createProcStmt) exec(f *frame) (flow, error) {
 	if exists {
 		up.id, up.created = old.id, old.created
 	} else {
-		up.id = s.e.objectIDs.Add(7919)
+		up.id = s.e.newObjectID()
 	}
 	def.Body = up
 	s.e.procs[key] = up
@@ -560,7 +577,11 @@ func (c *compiler) dropStmt(x *tsql.DropStmt) (stmt, error) {
 	case "LOGIN", "USER", "ROLE", "SERVER ROLE":
 		return &dropSecurity{kind: x.Kind, names: x.Names}, nil
 	case "TABLE":
-		return c.tableHook("DROP TABLE", x), nil
+		d := &dropTableStmt{ifExists: x.IfExists}
+		for _, n := range x.Names {
+			d.names = append(d.names, nameOf(n))
+		}
+		return d, nil
 	default:
 		return &failStmt{err: sqlerr.New(40510, 16, 1, "Statement '%s' is not supported in this version of SQL Server.", "DROP "+x.Kind)}, nil
 	}
@@ -623,29 +644,4 @@ func (x *dropSecurity) exec(f *frame) (flow, error) {
 	f.s.rowCount = 0
 	f.s.lastError = 0
 	return flowNext, f.out.done(cmdDDL, 0, false, false)
-}
-
-// objectID returns the object id of a procedure visible from the current
-// database (OBJECT_ID), and whether it exists.
-func (s *Session) objectID(name string) (int32, bool) {
-	n := splitName(name)
-	if strings.HasPrefix(n.name, "#") {
-		return 0, false
-	}
-	_, up, err := s.resolve(n)
-	if err != nil {
-		return 0, false
-	}
-	if up != nil {
-		return up.id, true
-	}
-	// Built-in procedures have stable ids derived from their names.
-	var h int32 = 17
-	for _, ch := range strings.ToLower(n.written) {
-		h = h*31 + ch
-	}
-	if h < 0 {
-		h = -h
-	}
-	return h, true
 }

@@ -36,29 +36,12 @@ type cexpr struct {
 	name     string
 }
 
-// rowScope is the columns an expression may reference (the FROM source).
-type rowScope struct {
-	alias string // the source's alias or table name
-	table string // the object name as written (for 4104 messages)
-	cols  []rows.Column
-}
-
-func (sc *rowScope) find(qual, name string) (int, bool) {
-	if sc == nil {
-		return -1, false
-	}
-	if qual != "" && !strings.EqualFold(qual, sc.alias) && !strings.EqualFold(qual, sc.table) {
-		return -1, false
-	}
-	for i, c := range sc.cols {
-		if strings.EqualFold(c.Name, name) {
-			return i, true
-		}
-	}
-	return -1, false
-}
-
 func (c *compiler) expr(e tsql.Expr, sc *rowScope) (*cexpr, error) {
+	if c.agg != nil && c.agg.covers(e) {
+		// An expression the query groups by: its columns need no check.
+		c.agg.grouped++
+		defer func() { c.agg.grouped-- }()
+	}
 	switch x := e.(type) {
 	case *tsql.Literal:
 		v, err := literal(x)
@@ -88,7 +71,7 @@ func (c *compiler) expr(e tsql.Expr, sc *rowScope) (*cexpr, error) {
 			return c.condAsValue(e, sc)
 		}
 		return c.binary(x, sc)
-	case *tsql.IsNullExpr, *tsql.LikeExpr, *tsql.InExpr, *tsql.BetweenExpr, *tsql.ExistsExpr, *tsql.IsDistinctExpr:
+	case *tsql.IsNullExpr, *tsql.LikeExpr, *tsql.InExpr, *tsql.BetweenExpr, *tsql.ExistsExpr, *tsql.IsDistinctExpr, *tsql.QuantifiedExpr:
 		return c.condAsValue(e, sc)
 	case *tsql.CaseExpr:
 		return c.caseExpr(x, sc)
@@ -102,6 +85,8 @@ func (c *compiler) expr(e tsql.Expr, sc *rowScope) (*cexpr, error) {
 		return c.scalarSubquery(x, sc)
 	case *tsql.CollateExpr:
 		return c.expr(x.X, sc)
+	case *tsql.MethodCall:
+		return c.methodCall(x, sc)
 	case *tsql.UnsupportedExpr:
 		return nil, c.runtimeErr(x.Err())
 	case *tsql.DefaultExpr:
@@ -197,23 +182,35 @@ func literal(l *tsql.Literal) (sqltype.Value, error) {
 }
 
 func (c *compiler) column(x *tsql.ColumnRef, sc *rowScope) (*cexpr, error) {
-	qual := ""
-	if x.Table != nil {
-		qual = x.Table.Name
+	ref, err := sc.resolve(x)
+	if err != nil {
+		return nil, c.runtimeErr(err)
 	}
-	i, ok := sc.find(qual, x.Column)
-	if !ok {
-		if qual != "" {
-			return nil, c.runtimeErr(sqlerr.New(4104, 16, 1, "The multi-part identifier \"%s\" could not be bound.", x.String()))
+	if c.agg != nil && ref.depth == 0 {
+		if err := c.agg.check(ref, x); err != nil {
+			return nil, c.runtimeErr(err)
 		}
-		return nil, c.runtimeErr(sqlerr.New(207, 16, 1, "Invalid column name '%s'.", x.Column))
 	}
-	col := sc.cols[i]
-	return &cexpr{typ: col.Type, nullable: col.Nullable, name: col.Name, eval: func(_ *frame, r rows.Row) (sqltype.Value, error) {
-		if r == nil || i >= len(r) {
+	col, i, depth := ref.col, ref.idx, ref.depth
+	if depth == 0 {
+		return &cexpr{typ: col.Type, nullable: col.Nullable, name: col.Name, eval: func(_ *frame, r rows.Row) (sqltype.Value, error) {
+			if i >= len(r) {
+				return sqltype.Null(col.Type), nil
+			}
+			return r[i], nil
+		}}, nil
+	}
+	// A correlated reference reads the row of an enclosing query.
+	found := sc
+	for k := 0; k < depth; k++ {
+		found = found.outer
+	}
+	c.markOuter(found)
+	return &cexpr{typ: col.Type, nullable: col.Nullable, name: col.Name, eval: func(f *frame, _ rows.Row) (sqltype.Value, error) {
+		if f == nil || len(f.outer) < depth || i >= len(f.outer[len(f.outer)-depth]) {
 			return sqltype.Null(col.Type), nil
 		}
-		return r[i], nil
+		return f.outer[len(f.outer)-depth][i], nil
 	}}, nil
 }
 
@@ -509,6 +506,8 @@ func (c *compiler) cond(e tsql.Expr, sc *rowScope) (condFn, error) {
 		return c.likeCond(x, sc)
 	case *tsql.ExistsExpr:
 		return c.existsCond(x, sc)
+	case *tsql.QuantifiedExpr:
+		return c.quantified(x, sc)
 	}
 	// A value used as a condition: SQL Server rejects it (4145).
 	return nil, c.compileErr(sqlerr.New(4145, 15, 1, "An expression of non-boolean type specified in a context where a condition is expected, near '%s'.", nearText(e)), e.Position())
@@ -562,6 +561,9 @@ func (c *compiler) inCond(x *tsql.InExpr, sc *rowScope) (condFn, error) {
 	if err != nil {
 		return nil, err
 	}
+	if x.Query != nil {
+		return c.inSubquery(x, v, sc)
+	}
 	var list []*cexpr
 	for _, e := range x.List {
 		ce, err := c.expr(e, sc)
@@ -570,52 +572,30 @@ func (c *compiler) inCond(x *tsql.InExpr, sc *rowScope) (condFn, error) {
 		}
 		list = append(list, ce)
 	}
-	var sub *subquery
-	if x.Query != nil {
-		if sub, err = c.subquery(x.Query, sc); err != nil {
-			return nil, err
-		}
-	}
 	not := x.Not
 	return func(f *frame, r rows.Row) (tri, error) {
 		vv, err := v.eval(f, r)
 		if err != nil {
 			return triFalse, err
 		}
-		candidates := func(yield func(sqltype.Value) (bool, error)) error {
-			if sub != nil {
-				return sub.each(f, r, func(row rows.Row) (bool, error) { return yield(row[0]) })
-			}
-			for _, e := range list {
-				x, err := e.eval(f, r)
-				if err != nil {
-					return err
-				}
-				more, err := yield(x)
-				if err != nil || !more {
-					return err
-				}
-			}
-			return nil
-		}
 		result := triFalse
-		err = candidates(func(x sqltype.Value) (bool, error) {
+		for _, e := range list {
+			x, err := e.eval(f, r)
+			if err != nil {
+				return triFalse, err
+			}
 			if vv.IsNull() || x.IsNull() {
 				result = triUnknown
-				return true, nil
+				continue
 			}
 			n, err := compareValues(vv, x)
 			if err != nil {
-				return false, err
+				return triFalse, err
 			}
 			if n == 0 {
 				result = triTrue
-				return false, nil
+				break
 			}
-			return true, nil
-		})
-		if err != nil {
-			return triFalse, err
 		}
 		if not && result != triUnknown {
 			result = 1 - result

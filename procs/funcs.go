@@ -74,7 +74,7 @@ func (c *compiler) global(x *tsql.GlobalVar) (*cexpr, error) {
 	case "@@MICROSOFTVERSION":
 		return mk(sqltype.TInt, func(*frame) sqltype.Value { return sqltype.NewInt(0x100003E8) })
 	case "@@CURSOR_ROWS":
-		return mk(sqltype.TInt, func(*frame) sqltype.Value { return sqltype.NewInt(0) })
+		return mk(sqltype.TInt, func(f *frame) sqltype.Value { return sqltype.NewInt(f.s.cursorRows) })
 	}
 	return nil, c.undeclared(x.Name, x.Pos, 2)
 }
@@ -110,6 +110,7 @@ func init() {
 		"DB_NAME":        fnDBName,
 		"DB_ID":          fnDBID,
 		"OBJECT_ID":      fnObjectID,
+		"CURSOR_STATUS":  fnCursorStatus,
 		"SUSER_NAME":     loginFn,
 		"SUSER_SNAME":    loginFn,
 		"ORIGINAL_LOGIN": niladic(sqltype.TSysname, func(f *frame) (sqltype.Value, error) {
@@ -414,29 +415,25 @@ func fnObjectID(c *compiler, x *tsql.FuncCall, args []*cexpr, _ *rowScope) (*cex
 	if len(args) < 1 || len(args) > 2 {
 		return nil, c.compileErr(sqlerr.New(189, 15, 1, "The object_id function requires 1 to 2 arguments."), x.Pos)
 	}
-	a := args[0]
 	return &cexpr{typ: sqltype.TInt, nullable: true, eval: func(f *frame, r rows.Row) (sqltype.Value, error) {
-		v, err := a.eval(f, r)
+		v, err := args[0].eval(f, r)
 		if err != nil || v.IsNull() {
 			return sqltype.Null(sqltype.TInt), err
 		}
-		name := printable(v)
-		if id, ok := f.s.objectID(name); ok {
-			return sqltype.NewInt(int64(id)), nil
+		id, typ, ok := f.s.objectInfo(f.ctx, printable(v))
+		if !ok {
+			return sqltype.Null(sqltype.TInt), nil
 		}
-		// Views of the catalog have ids too.
-		n := splitName(name)
-		if src, ok := f.s.resolveView(f, n); ok && src != nil {
-			var h int32 = 23
-			for _, ch := range strings.ToLower(n.written) {
-				h = h*31 + ch
+		if len(args) == 2 {
+			tv, err := args[1].eval(f, r)
+			if err != nil {
+				return tv, err
 			}
-			if h < 0 {
-				h = -h
+			if want := strings.TrimSpace(printable(tv)); !tv.IsNull() && !strings.EqualFold(want, typ) {
+				return sqltype.Null(sqltype.TInt), nil
 			}
-			return sqltype.NewInt(int64(h)), nil
 		}
-		return sqltype.Null(sqltype.TInt), nil
+		return sqltype.NewInt(int64(id)), nil
 	}}, nil
 }
 
@@ -488,8 +485,14 @@ func fnServerProperty(c *compiler, x *tsql.FuncCall, args []*cexpr, _ *rowScope)
 // funcCall compiles a function call: the engine's own functions first, then
 // the registry of built-in scalar functions.
 func (c *compiler) funcCall(x *tsql.FuncCall, sc *rowScope) (*cexpr, error) {
-	if x.Over != nil || x.Star || x.Distinct {
-		return nil, c.runtimeErr(sqlerr.New(40517, 16, 1, "Keyword or statement option '%s' is not supported in this version of SQL Server.", strings.ToUpper(x.Name.Name)+"()"))
+	if x.Over != nil {
+		return c.windowCall(x, sc)
+	}
+	if isAggregate(x) {
+		return c.aggCall(x, sc)
+	}
+	if x.Star || x.Distinct {
+		return nil, c.syntax("*", x.Pos, false)
 	}
 	name := strings.ToUpper(x.Name.Name)
 	if x.Name.Parts > 1 {

@@ -27,6 +27,9 @@ type output struct {
 	s *Session
 	// errors counts ERROR tokens sent during the request.
 	errors int
+	// capture, when set, takes the rows of result sets instead of the
+	// client (INSERT ... EXEC).
+	capture *captured
 }
 
 // done sends the completion token of one statement.

@@ -5,6 +5,7 @@ import (
 
 	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/sqlerr"
 	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/sqltype"
+	"github.com/ssisdb-emulator/ssisdb-emulator/procs/table"
 	"github.com/ssisdb-emulator/ssisdb-emulator/tds"
 )
 
@@ -59,6 +60,18 @@ type Session struct {
 	fetchStatus   int32
 	identity      sqltype.Value
 	scopeIdentity sqltype.Value
+	// nullWarn is set when an aggregate skipped a NULL (warning 8153 goes
+	// out with the statement).
+	nullWarn bool
+
+	// temps are the session's #temp tables by lower-case name, innermost
+	// procedure level last; identityInsert is the table SET
+	// IDENTITY_INSERT is ON for.
+	temps          map[string][]*userTable
+	identityInsert *table.Table
+	// cursors are the session's global cursors.
+	cursors    map[string]*cursor
+	cursorRows int64
 
 	tran tranState
 
@@ -78,7 +91,7 @@ type Session struct {
 }
 
 func newSession(e *Engine, login *tds.Login, p Principal, db string) *Session {
-	s := &Session{e: e, login: login, spid: int(login.SPID), origin: p, principal: p}
+	s := &Session{e: e, login: login, spid: int(login.SPID), origin: p, principal: p, temps: map[string][]*userTable{}}
 	s.resetState(db)
 	return s
 }
@@ -103,6 +116,7 @@ func (s *Session) resetState(db string) {
 	s.impStack = nil
 	s.prepared = map[int32]*prepared{}
 	s.nextHandle = 0
+	s.identityInsert = nil
 }
 
 func (s *Session) opt(bit int) bool { return s.options&bit != 0 }
@@ -132,6 +146,8 @@ func (s *Session) Reset(ctx context.Context, keepTransaction bool) error {
 		db = s.database
 	}
 	s.resetState(db)
+	s.dropSessionTables()
+	s.closeCursors()
 	return nil
 }
 
@@ -140,6 +156,8 @@ func (s *Session) Close() {
 	if s.tran.count > 0 {
 		s.rollbackAll()
 	}
+	s.dropSessionTables()
+	s.closeCursors()
 }
 
 // SPID is the session id (@@SPID).

@@ -102,51 +102,28 @@ func (c *compiler) stmt(st tsql.Stmt) (cstmt, error) {
 	case *tsql.Unsupported:
 		cs.s = &failStmt{err: x.Err()}
 	case *tsql.InsertStmt:
-		cs.s, cs.dml, cs.cmd = c.dmlStmt("INSERT", x), true, tds.CmdInsert
+		cs.s, err = c.dmlStmt(x)
+		cs.dml, cs.cmd = true, tds.CmdInsert
 	case *tsql.UpdateStmt:
-		cs.s, cs.dml, cs.cmd = c.dmlStmt("UPDATE", x), true, tds.CmdUpdate
+		cs.s, err = c.dmlStmt(x)
+		cs.dml, cs.cmd = true, tds.CmdUpdate
 	case *tsql.DeleteStmt:
-		cs.s, cs.dml, cs.cmd = c.dmlStmt("DELETE", x), true, tds.CmdDelete
+		cs.s, err = c.dmlStmt(x)
+		cs.dml, cs.cmd = true, tds.CmdDelete
 	case *tsql.CreateTableStmt:
-		cs.s = c.tableHook("CREATE TABLE", x)
+		cs.s, err = c.createTable(x)
+		cs.cmd = cmdDDL
 	case *tsql.TruncateTableStmt:
-		cs.s = c.tableHook("TRUNCATE TABLE", x)
-	case *tsql.DeclareCursorStmt, *tsql.OpenCursorStmt, *tsql.FetchStmt, *tsql.CloseCursorStmt, *tsql.DeallocateCursorStmt:
-		c.checkVars(st)
-		cs.s = c.tableHook("CURSOR", st)
+		cs.s = &truncateStmt{name: nameOf(x.Name)}
+		cs.cmd = cmdTruncate
+	case *tsql.DeclareCursorStmt:
+		cs.s, err = c.declareCursor(x)
+	case *tsql.OpenCursorStmt, *tsql.FetchStmt, *tsql.CloseCursorStmt, *tsql.DeallocateCursorStmt:
+		cs.s, err = c.cursorStmt(st)
 	default:
 		cs.s = &failStmt{err: sqlerr.New(40510, 16, 1, "Statement '%s' is not supported in this version of SQL Server.", strings.TrimSuffix(strings.TrimPrefix(typeName(st), "*tsql."), "Stmt"))}
 	}
 	return cs, err
-}
-
-// TableHook lets the query engine (issue 7) take over statements over user
-// tables, temp tables, table variables and cursors. Until it is set these
-// statements answer Msg 40510.
-type TableHook func(f *Frame, st tsql.Stmt) error
-
-// Frame is the running module as a TableHook sees it.
-type Frame = frame
-
-func (c *compiler) tableHook(feature string, st tsql.Stmt) stmt {
-	return &hookStmt{feature: feature, st: st}
-}
-
-type hookStmt struct {
-	feature string
-	st      tsql.Stmt
-}
-
-func (h *hookStmt) exec(f *frame) (flow, error) {
-	if f.s.e.TableHook != nil {
-		return flowNext, f.s.e.TableHook(f, h.st)
-	}
-	return flowNext, sqlerr.New(40510, 16, 1, "Statement '%s' is not supported in this version of SQL Server.", h.feature)
-}
-
-func (c *compiler) dmlStmt(kind string, st tsql.Stmt) stmt {
-	c.checkVars(st)
-	return c.tableHook(kind, st)
 }
 
 // ---------------------------------------------------------------------------
@@ -216,10 +193,19 @@ func (c *compiler) declareStmt(x *tsql.DeclareStmt) (stmt, error) {
 	for _, d := range x.Vars {
 		switch {
 		case d.Table != nil:
-			if _, err := c.declare(d.Name, sqltype.Type{}, d.Pos); err != nil {
+			spec, err := c.tableSpec(d.Name, d.Table)
+			if err != nil {
 				return nil, err
 			}
-			inits = append(inits, c.tableHook("DECLARE TABLE", x))
+			slot, err := c.declare(d.Name, sqltype.Type{}, d.Pos)
+			if err != nil {
+				return nil, err
+			}
+			if c.mod.tableVars == nil {
+				c.mod.tableVars = map[int]*tableSpec{}
+			}
+			c.mod.tableVars[slot] = spec
+			inits = append(inits, &declareTableStmt{slot: slot, name: d.Name, spec: spec})
 			continue
 		case d.Cursor:
 			if _, err := c.declare(d.Name, sqltype.Type{}, d.Pos); err != nil {

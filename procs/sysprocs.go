@@ -2,8 +2,6 @@ package procs
 
 import (
 	"context"
-	"sort"
-	"strings"
 
 	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/rows"
 	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/sqltype"
@@ -208,49 +206,3 @@ var sysProcColumns = []rows.Column{
 
 // schemaIDs are the schema ids SQL Server gives its fixed schemas.
 var schemaIDs = map[string]int64{"dbo": 1, "guest": 2, "information_schema": 3, "sys": 4}
-
-// sysProcedures is sys.procedures of a database: the user procedures.
-func (e *Engine) sysProcedures(db string) rows.Source {
-	e.mu.RLock()
-	var list []*userProc
-	for k, up := range e.procs {
-		if k.db == strings.ToLower(db) {
-			list = append(list, up)
-		}
-	}
-	e.mu.RUnlock()
-	sort.Slice(list, func(i, j int) bool { return list[i].id < list[j].id })
-	var out []rows.Row
-	f := sqltype.NewBit(false)
-	for _, up := range list {
-		sid, ok := schemaIDs[strings.ToLower(up.def.Schema)]
-		if !ok {
-			sid = 5
-		}
-		out = append(out, rows.Row{
-			sqltype.NewString(sqltype.TSysname, up.def.Name),
-			sqltype.NewInt(int64(up.id)),
-			sqltype.Null(sqltype.TInt),
-			sqltype.NewInt(sid),
-			sqltype.NewInt(0),
-			sqltype.NewString(sqltype.CharN(2), "P "),
-			sqltype.NewString(sqltype.NVarCharN(60), "SQL_STORED_PROCEDURE"),
-			sqltype.NewDateTime(sqltype.RoundDateTime(up.created)),
-			sqltype.NewDateTime(sqltype.RoundDateTime(up.modified)),
-			f, f, f, f, f, f, f,
-		})
-	}
-	return &staticSource{cols: sysProcColumns, rows: out}
-}
-
-// sysObjects is sys.objects of a database as far as the engine owns
-// objects: its user procedures (the first twelve columns of
-// sys.procedures, which is how SQL Server defines that view).
-func (e *Engine) sysObjects(db string) rows.Source {
-	procs := e.sysProcedures(db).(*staticSource)
-	out := &staticSource{cols: sysProcColumns[:12]}
-	for _, r := range procs.rows {
-		out.rows = append(out.rows, r[:12])
-	}
-	return out
-}
