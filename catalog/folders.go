@@ -5,15 +5,17 @@ import (
 	"strings"
 )
 
-// validName is the catalog's internal.is_valid_name: no characters that
-// Windows forbids in file names (the CLR check's exact rule set is
-// unconfirmed), no control characters, and not blank.
+// validName is the catalog's internal.is_valid_name. The CLR check's exact
+// rule set is unconfirmed; this refuses blank names, control characters and
+// the path separators and wildcards Windows forbids in file names (\ / : * ?
+// " |). It accepts < and >: a name such as <script> must reach the console
+// and the reports, which escape it.
 func validName(s string) bool {
 	if strings.TrimSpace(s) == "" {
 		return false
 	}
 	for _, r := range s {
-		if r < 32 || strings.ContainsRune(`\/:*?"<>|`, r) {
+		if r < 32 || strings.ContainsRune(`\/:*?"|`, r) {
 			return false
 		}
 	}
