@@ -338,6 +338,11 @@ func (c *Config) Validate(source string) error {
 			return bad(fmt.Sprintf("bulk_dirs[%d]", i), "%s is not a directory", d)
 		}
 	}
+	if c.DataDir != "" {
+		if err := checkDataDir(c.DataDir); err != nil {
+			return bad("data_dir", "%v", err)
+		}
+	}
 	if c.SAPassword == "" {
 		return bad("sa_password", "must not be empty")
 	}
@@ -412,6 +417,23 @@ func (c *Config) Validate(source string) error {
 		return bad("timing.time_factor", "must be a positive number, not %g", c.Timing.TimeFactor)
 	}
 	return nil
+}
+
+// checkDataDir makes sure the data directory exists (creating it) and
+// that files can be created in it.
+func checkDataDir(dir string) error {
+	if st, err := os.Stat(dir); err == nil && !st.IsDir() {
+		return fmt.Errorf("%s is not a directory", dir)
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("cannot create %s: %v", dir, unwrapPathError(err))
+	}
+	f, err := os.CreateTemp(dir, ".write-check-*")
+	if err != nil {
+		return fmt.Errorf("cannot write in %s: %v", dir, unwrapPathError(err))
+	}
+	f.Close()
+	return os.Remove(f.Name())
 }
 
 func knownSSISDBRole(r string) bool {

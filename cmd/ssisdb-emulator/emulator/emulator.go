@@ -21,6 +21,7 @@ import (
 	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/clock"
 	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/runner"
 	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/scaleout"
+	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/store"
 	"github.com/ssisdb-emulator/ssisdb-emulator/procs"
 	"github.com/ssisdb-emulator/ssisdb-emulator/procs/ssisdb"
 	"github.com/ssisdb-emulator/ssisdb-emulator/tds"
@@ -39,6 +40,8 @@ type Emulator struct {
 	Runner  *runner.Sim
 	Engine  *procs.Engine
 	TDS     *tds.Server
+	// Store is the data directory (nil without data_dir).
+	Store   *store.Store
 	metrics *metrics
 
 	tdsLn, httpLn net.Listener
@@ -59,17 +62,25 @@ type Options struct {
 
 // New builds every part from cfg (already validated) and loads the demo
 // catalog and the seeds. It binds no port; Listen does.
-func New(cfg Config, opts Options) (*Emulator, error) {
+//
+// With data_dir, the catalog and the master's workers, jobs and tasks are
+// loaded from the directory (then catalog.startup ends, with a WARN line
+// each, the executions that were in flight) and every change is written
+// back as it is made. The demo catalog goes only into an empty directory;
+// seeds are deployed at every start.
+func New(cfg Config, opts Options) (em *Emulator, err error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	if opts.Clock == nil {
 		opts.Clock = clock.Real()
 	}
-	if cfg.DataDir != "" {
-		return nil, &ConfigError{Source: "config", Key: "data_dir", Msg: "persistence is not available in this build yet"}
-	}
 	e := &Emulator{cfg: cfg, log: opts.Logger, clk: opts.Clock}
+	defer func() {
+		if err != nil && e.Store != nil {
+			_ = e.Store.Close() // after the master stopped: the directory is free again
+		}
+	}()
 	e.ctx, e.cancel = context.WithCancel(context.Background())
 
 	logins := []catalog.LoginSpec{{Name: "sa", Password: cfg.SAPassword, Sysadmin: true}}
@@ -125,6 +136,12 @@ func New(cfg Config, opts Options) (*Emulator, error) {
 		return nil, &ConfigError{Source: "config", Key: "timing", Msg: err.Error()}
 	}
 	e.Catalog.SetMaster(e.Master)
+	fresh := true
+	if cfg.DataDir != "" {
+		if fresh, err = e.openStore(); err != nil {
+			return nil, err
+		}
+	}
 
 	e.Engine = procs.New(procs.Config{
 		Catalog:     ssisdb.NewAdapter(e.Catalog),
@@ -157,7 +174,7 @@ func New(cfg Config, opts Options) (*Emulator, error) {
 	if err := e.Master.Start(e.ctx); err != nil {
 		return nil, err
 	}
-	if !cfg.NoDemo {
+	if !cfg.NoDemo && fresh {
 		if err := e.Catalog.DemoCatalog(e.ctx); err != nil {
 			e.Master.Stop()
 			return nil, fmt.Errorf("demo catalog: %w", err)
@@ -171,6 +188,31 @@ func New(cfg Config, opts Options) (*Emulator, error) {
 	}
 	e.metrics.watch(e.TDS, e.Master, e.Catalog)
 	return e, nil
+}
+
+// openStore opens the data directory and attaches it to the catalog and
+// the (not yet started) master; it reports whether the directory was empty.
+func (e *Emulator) openStore() (fresh bool, err error) {
+	dir := e.cfg.DataDir
+	st, err := store.Open(dir, store.Options{Logger: e.log.With("part", "store")})
+	if err != nil {
+		return false, &ConfigError{Source: "config", Key: "data_dir", Msg: err.Error()}
+	}
+	e.Store = st
+	rec, err := st.Attach(e.ctx, e.Catalog, e.Master)
+	if err != nil {
+		return false, &ConfigError{Source: "config", Key: "data_dir", Msg: err.Error()}
+	}
+	if rec.Fresh {
+		e.log.Info("data directory initialised", "dir", dir)
+		return true, nil
+	}
+	for _, w := range rec.Warnings {
+		e.log.Warn(w.Message, "msg", w.Number, "dir", dir)
+	}
+	e.log.Info("catalog loaded from the data directory", "dir", dir, "operations", rec.Operations,
+		"ended_unexpectedly", len(rec.Warnings))
+	return false, nil
 }
 
 // workerConfigs returns the demo worker (unless no_demo) and the
@@ -292,8 +334,8 @@ func (e *Emulator) Start() error {
 	return nil
 }
 
-// Close stops accepting, lets running requests finish until ctx ends, and
-// stops the master.
+// Close stops accepting, lets running requests finish until ctx ends,
+// stops the master and closes the data directory.
 func (e *Emulator) Close(ctx context.Context) error {
 	var err error
 	e.closed.Do(func() {
@@ -308,6 +350,12 @@ func (e *Emulator) Close(ctx context.Context) error {
 		e.Master.Stop()
 		e.cancel()
 		e.wg.Wait()
+		if e.Store != nil {
+			// Last: the master's final reports are written before it closes.
+			if serr := e.Store.Close(); serr != nil && err == nil {
+				err = serr
+			}
+		}
 	})
 	return err
 }
