@@ -214,6 +214,9 @@ func (c *compiler) insert(x *tsql.InsertStmt, execSt stmt) (int64, error) {
 		sc := newScope(nil)
 		for _, r := range x.Values {
 			if len(r) != len(cols) {
+				if len(x.Columns) == 0 {
+					return 0, c.runtimeErr(sqlerr.New(213, 16, 1, "Column name or number of supplied values does not match table definition."))
+				}
 				if len(r) > len(cols) {
 					return 0, c.runtimeErr(sqlerr.New(110, 15, 1, "There are fewer columns in the INSERT statement than values specified in the VALUES clause. The number of values in the VALUES clause must match the number of columns specified in the INSERT statement."))
 				}

@@ -808,6 +808,11 @@ func (c *compiler) tableFunc(x *tsql.TableFuncRef, outer *rowScope) (query.Node,
 	if ordinal {
 		cols = append(cols, rows.Column{Name: "ordinal", Type: sqltype.TBigInt})
 	}
+	if sep.konst {
+		if v, err := sep.eval(nil, nil); err == nil && (v.IsNull() || len([]rune(printable(v))) != 1) {
+			return nil, c.runtimeErr(sqlerr.New(214, 16, 11, "Procedure expects parameter 'separator' of type 'nchar(1)/nvarchar(1)'."))
+		}
+	}
 	node := &splitNode{cols: cols, s: c.qx(s), sep: c.qx(sep), t: t}
 	if len(x.Columns) > 0 {
 		return c.renameCols(node, x.Columns, x.Alias)

@@ -179,7 +179,7 @@ func (c *compiler) planCompound(q *tsql.Query, outer *rowScope) (*plan, error) {
 		node = &query.Sort{Input: node, Keys: keys, Cmp: compareValues}
 	}
 	if q.Offset != nil {
-		lim, err := c.limit(nil, q.Offset, q.Fetch, node, nil)
+		lim, err := c.limit(nil, q.Offset, q.Fetch, node, nil, newScope(outer))
 		if err != nil {
 			return nil, err
 		}
@@ -436,7 +436,7 @@ func (c *compiler) planSpec(spec *tsql.QuerySpec, q *tsql.Query, outer *rowScope
 		if spec.Top != nil && spec.Top.WithTies && len(sortIdx) == 0 {
 			return nil, c.runtimeErr(sqlerr.New(1062, 16, 1, "The TOP N WITH TIES clause is not allowed without a corresponding ORDER BY clause."))
 		}
-		lim, err := c.limit(spec.Top, offset, fetch, node, sortIdx)
+		lim, err := c.limit(spec.Top, offset, fetch, node, sortIdx, newScope(outer))
 		if err != nil {
 			return nil, err
 		}
@@ -606,7 +606,7 @@ func (c *compiler) orderKey(e tsql.Expr, spec *tsql.QuerySpec, items *selected, 
 
 // limit builds TOP or OFFSET/FETCH over a sorted node; sortIdx are the
 // key columns WITH TIES compares.
-func (c *compiler) limit(top *tsql.TopClause, offset, fetch tsql.Expr, node query.Node, sortIdx []int) (query.Node, error) {
+func (c *compiler) limit(top *tsql.TopClause, offset, fetch tsql.Expr, node query.Node, sortIdx []int, sc *rowScope) (query.Node, error) {
 	lim := &query.Limit{Input: node, Cmp: compareValues}
 	f := c.f
 	evalAt := func(ctx context.Context, e *cexpr) (sqltype.Value, error) {
@@ -617,7 +617,7 @@ func (c *compiler) limit(top *tsql.TopClause, offset, fetch tsql.Expr, node quer
 		return e.eval(fr, nil)
 	}
 	if top != nil {
-		ce, err := c.expr(top.Count, nil)
+		ce, err := c.expr(top.Count, sc)
 		if err != nil {
 			return nil, err
 		}
@@ -652,7 +652,7 @@ func (c *compiler) limit(top *tsql.TopClause, offset, fetch tsql.Expr, node quer
 		}
 	}
 	if offset != nil {
-		ce, err := c.expr(offset, nil)
+		ce, err := c.expr(offset, sc)
 		if err != nil {
 			return nil, err
 		}
@@ -672,7 +672,7 @@ func (c *compiler) limit(top *tsql.TopClause, offset, fetch tsql.Expr, node quer
 		}
 	}
 	if fetch != nil {
-		ce, err := c.expr(fetch, nil)
+		ce, err := c.expr(fetch, sc)
 		if err != nil {
 			return nil, err
 		}

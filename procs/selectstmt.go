@@ -280,5 +280,7 @@ func (s *selectStmt) into(f *frame, name *tsql.ObjectName, p *plan) error {
 	if err := f.flushWarnings(); err != nil {
 		return err
 	}
-	return f.out.done(tds.CmdSelect, n, true, false)
+	// The rows SELECT INTO writes are counted like an INSERT's (a client
+	// shows "(n rows affected)").
+	return f.out.done(tds.CmdInsert, n, true, false)
 }

@@ -174,6 +174,10 @@ func (c *compiler) setOption(x *tsql.SetOptionStmt) (stmt, error) {
 	}
 	opts := x.Options
 	on := x.Toggle == tsql.ToggleOn
+	var tableName procName
+	if x.Table != nil {
+		tableName = nameOf(x.Table)
+	}
 	return &setOptStmt{apply: func(f *frame) error {
 		s := f.s
 		for _, o := range opts {
@@ -243,7 +247,7 @@ func (c *compiler) setOption(x *tsql.SetOptionStmt) (stmt, error) {
 				s.isolation = word
 			case "DEADLOCK_PRIORITY", "QUERY_GOVERNOR_COST_LIMIT", "CONTEXT_INFO":
 			case "IDENTITY_INSERT":
-				return sqlerr.New(40517, 16, 1, "Keyword or statement option '%s' is not supported in this version of SQL Server.", "IDENTITY_INSERT")
+				return s.setIdentityInsert(tableName, on)
 			default:
 				return sqlerr.New(195, 15, 1, "'%s' is not a recognized SET option.", o)
 			}

@@ -638,3 +638,26 @@ func (x *truncateStmt) exec(f *frame) (flow, error) {
 
 // cmdTruncate is the CurCmd of TRUNCATE TABLE's DONE.
 const cmdTruncate uint16 = 0xC5
+
+// setIdentityInsert is SET IDENTITY_INSERT table ON|OFF: one table of the
+// session at a time.
+func (s *Session) setIdentityInsert(n procName, on bool) error {
+	t := s.lookupTable(n)
+	if t == nil {
+		return sqlerr.New(208, 16, 1, "Invalid object name '%s'.", n.written)
+	}
+	if t.IdentityColumn() < 0 {
+		return sqlerr.New(8106, 16, 1, "Table '%s' does not have the identity property. Cannot perform SET operation.", n.written)
+	}
+	if !on {
+		if s.identityInsert == t.Table {
+			s.identityInsert = nil
+		}
+		return nil
+	}
+	if cur := s.identityInsert; cur != nil && cur != t.Table {
+		return sqlerr.New(8107, 16, 1, "IDENTITY_INSERT is already ON for table '%s'. Cannot perform SET operation for table '%s'.", cur.Database+"."+cur.Schema+"."+cur.Name, n.written)
+	}
+	s.identityInsert = t.Table
+	return nil
+}

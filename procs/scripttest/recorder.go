@@ -41,9 +41,11 @@ func (r *Recorder) Flush() error                        { return nil }
 // Outcome summarises the recorded tokens.
 func (r *Recorder) Outcome() Outcome {
 	var o Outcome
+	var cols []tds.Column
 	for _, t := range r.Tokens {
 		switch x := t.(type) {
 		case []tds.Column:
+			cols = x
 			var names []string
 			for _, c := range x {
 				names = append(names, c.Name)
@@ -54,6 +56,9 @@ func (r *Recorder) Outcome() Outcome {
 			row := make([]string, len(x))
 			for i, v := range x {
 				row[i] = Format(v)
+				if d, ok := v.(tds.Decimal); ok && i < len(cols) {
+					row[i] = formatDecimal(d, cols[i].Type.Scale)
+				}
 			}
 			o.Results[len(o.Results)-1] = append(o.Results[len(o.Results)-1], row)
 		case tds.Message:
@@ -106,4 +111,24 @@ func Format(v any) string {
 		return Format(x.Value)
 	}
 	return fmt.Sprint(v)
+}
+
+// formatDecimal renders a decimal with its column's scale, as a driver
+// shows it ("1.50").
+func formatDecimal(d tds.Decimal, scale uint8) string {
+	digits := Format(tds.Decimal{Hi: d.Hi, Lo: d.Lo})
+	if scale == 0 {
+		if d.Neg {
+			return "-" + digits
+		}
+		return digits
+	}
+	for len(digits) <= int(scale) {
+		digits = "0" + digits
+	}
+	out := digits[:len(digits)-int(scale)] + "." + digits[len(digits)-int(scale):]
+	if d.Neg {
+		out = "-" + out
+	}
+	return out
 }
