@@ -13,6 +13,7 @@ package ssisdb
 
 import (
 	"context"
+	"sort"
 	"strings"
 
 	"github.com/ssisdb-emulator/ssisdb-emulator/catalog"
@@ -142,6 +143,20 @@ func (a *Adapter) UserPrincipal(_ context.Context, database, user string, _ proc
 
 func (a *Adapter) View(_ context.Context, database, schema, name string, p procs.Principal) (rows.Source, bool) {
 	return a.Cat.View(database, schema, name, CallerOf(p))
+}
+
+var _ procs.ViewLister = (*Adapter)(nil)
+
+// ViewNames lists the catalog's views and internal tables of SSISDB
+// ("schema.name"), which sys.objects, sys.columns and INFORMATION_SCHEMA
+// show.
+func (a *Adapter) ViewNames(database string) []string {
+	if !strings.EqualFold(database, catalog.SSISDB) {
+		return nil
+	}
+	names := catalog.ViewNames()
+	sort.Strings(names)
+	return names
 }
 
 // tx adapts the catalog's undo log to named savepoints.
