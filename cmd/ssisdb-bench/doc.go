@@ -221,6 +221,11 @@ func renderCatalogWork(b *strings.Builder, r *results) {
 		}
 		w("\n")
 	}
+	if a, b := r.Loads[16], r.LoadWithReports; a != nil && b != nil && r.ReportsDuring != nil {
+		rl := r.ReportsDuring.Latency[load.ScenarioReport]
+		w("\nThe same 16-connection RPC load while 4 more sessions run the load generator's reporting mix (recent executions, messages and parameters of one execution, worker agents): **%.0f executions/s** against %.0f/s without them (%s), triple p99 %s; the reports' own p50 %s, p99 %s. Catalog views are read under the catalog's lock, all rows first, so a scan of catalog.executions holds writers back for as long as it takes, and that grows with the catalog.\n",
+			b.ExecutionsPerSec, a.ExecutionsPerSec, ratio(b.ExecutionsPerSec, a.ExecutionsPerSec), ms(b.Latency[load.ScenarioRPC].P99), ms(rl.P50), ms(rl.P99))
+	}
 	if r.PG == nil {
 		w("\nPostgreSQL was not measured in this run (no `-pg`); `.ci/bench` sets it up.\n")
 	}

@@ -56,6 +56,8 @@ type results struct {
 	AllocsSelect, AllocsRPC allocFigure
 	Doc, Triple             load.Latency
 	Loads                   map[int]*load.Report // rpc scenario by connections
+	LoadWithReports         *load.Report         // rpc on 16 connections while 4 run reports
+	ReportsDuring           *load.Report
 	Idle                    idleFigure
 	IdleErr                 string
 	Startup                 startupFigure
@@ -205,6 +207,24 @@ func run(ctx context.Context, args []string, stderr io.Writer) int {
 			continue
 		}
 		r.Loads[n] = rep
+	}
+	// The same RPC load while four sessions run the reporting mix: catalog
+	// views are read under the catalog's lock, so readers and writers meet.
+	{
+		repDone := make(chan *load.Report, 1)
+		go func() {
+			rep, err := load.Run(ctx, load.Config{DSN: dsn, Connections: 4, Duration: p.window + p.window/2, Scenario: load.ScenarioReport})
+			if err != nil {
+				fail("report load", err)
+			}
+			repDone <- rep
+		}()
+		time.Sleep(p.window / 4) // the reports are under way
+		rep, err := load.Run(ctx, load.Config{DSN: dsn, Connections: 16, Duration: p.window, Scenario: load.ScenarioRPC})
+		if err != nil {
+			fail("rpc load with reports", err)
+		}
+		r.LoadWithReports, r.ReportsDuring = rep, <-repDone
 	}
 	{
 		var id int64
