@@ -250,7 +250,9 @@ func (s *Soak) Finish(ctx context.Context, rep *load.Report) *Verdict {
 			s.mu.Unlock()
 		}
 	}
+	s.mu.Lock()
 	base := s.samples[0]
+	s.mu.Unlock()
 	heapLimit := base.HeapInuse + max(16<<20, base.HeapInuse/4)
 	goLimit := base.Goroutines + 5
 	deadline := time.Now().Add(s.cfg.Settle)
