@@ -194,8 +194,8 @@ func TestPersistenceKillNine(t *testing.T) {
 		{"SELECT count(*) FROM catalog.projects p JOIN catalog.folders f ON f.folder_id = p.folder_id WHERE f.name = N'kept_folder' AND p.name = N'kept_project'", 1},
 		{"SELECT count(*) FROM catalog.packages WHERE name = N'kept.dtsx'", 1},
 		{"SELECT count(*) FROM catalog.environment_variables WHERE name = N'Answer' AND CONVERT(int, value) = 42", 1},
-		{"SELECT count(*) FROM catalog.projects WHERE name IN (N'project1', N'project2')", 2}, // the demo catalog, deployed once
-		{"SELECT count(*) FROM catalog.operations WHERE operation_type = 101", 3},             // two demo deployments and ours
+		{"SELECT count(*) FROM catalog.projects WHERE name IN (N'project1', N'project2')", 2},  // the demo catalog, deployed once
+		{"SELECT count(*) FROM catalog.operations WHERE operation_type = 101", 3},              // two demo deployments and ours
 		{"SELECT count(*) FROM catalog.operations WHERE operation_type = 1 AND status = 7", 1}, // catalog.startup ran
 	} {
 		var n int
