@@ -718,3 +718,107 @@ func TestConfiguredWorkersAfterRestart(t *testing.T) {
 		t.Errorf("%d workers saved after the restart, want 3", n)
 	}
 }
+
+// TestResetIsStored: emulator.reset empties the saved catalog too (the
+// master's workers stay, as in memory).
+func TestResetIsStored(t *testing.T) {
+	dir := t.TempDir()
+	clk := clock.NewFake(t0)
+	cfg := nodeConfig{workers: []scaleout.WorkerConfig{{ID: w1, Enabled: true}}}
+	a := newNode(t, dir, clk, cfg)
+	_, err := a.c.CreateFolder(a.ctx, nil, a.sa, str("before-reset"))
+	a.ok(err)
+	_, err = a.c.DeployProject(a.ctx, nil, a.sa, str("before-reset"), str("p"), ispacOf(t, "p", "pkg.dtsx"))
+	a.ok(err)
+	id := a.execution("before-reset", "p", "pkg.dtsx", true)
+	a.start(id)
+	a.settle()
+	a.c.Reset(a.ctx)
+	_, err = a.c.CreateFolder(a.ctx, nil, a.sa, str("after-reset"))
+	a.ok(err)
+	a.stop()
+
+	b := reload(t, dir, clk, nodeConfig{})
+	snap := b.snapshot()
+	if got := strings.Join(snap["catalog.folders"], "\n"); strings.Contains(got, "before-reset") || !strings.Contains(got, "after-reset") {
+		t.Errorf("folders after a reset and a reload:\n%s", got)
+	}
+	if n := len(snap["catalog.executions"]) + len(snap["catalog.projects"]) + len(snap["catalog.operation_messages"]); n != 0 {
+		t.Errorf("%d execution, project or message rows survived the reset", n)
+	}
+	if row := b.row("catalog.folders", "folder_id", 1); row == nil || !strings.Contains(row["name"].GoString(), "after-reset") {
+		t.Errorf("ids did not start again after the reset: folder 1 is %v", row)
+	}
+	if len(snap["catalog.worker_agents"]) != 1 {
+		t.Errorf("worker agents after reset and reload: %v", snap["catalog.worker_agents"])
+	}
+}
+
+// TestConcurrentSessions runs sessions in parallel (autocommit calls,
+// transactions committed and rolled back) while the master reports runs,
+// then checks that the saved catalog reads as the live one did. Under
+// -race it also checks that encoding outside the catalog's lock only reads
+// copies.
+func TestConcurrentSessions(t *testing.T) {
+	dir := t.TempDir()
+	clk := clock.NewFake(t0)
+	cfg := nodeConfig{workers: []scaleout.WorkerConfig{{ID: w1, Enabled: true, MaxTaskCount: 1000}}}
+	a := newNode(t, dir, clk, cfg)
+	ctx, c, sa := a.ctx, a.c, a.sa
+	_, err := c.CreateFolder(ctx, nil, sa, str("f"))
+	a.ok(err)
+	_, err = c.DeployProject(ctx, nil, sa, str("f"), str("p"), ispacOf(t, "p", "pkg.dtsx"))
+	a.ok(err)
+	a.ok(c.CreateEnvironment(ctx, nil, sa, str("f"), str("e"), nil))
+	a.ok(c.CreateEnvironmentVariable(ctx, nil, sa, str("f"), str("e"), str("V"), str("Int32"), bit(false), sqltype.NewInt(0), nil))
+	errs := make(chan error, 8)
+	for g := range 8 {
+		go func() {
+			errs <- func() error {
+				for i := range 40 {
+					var tx *catalog.Tx
+					if i%5 == 4 {
+						tx = c.Begin()
+					}
+					id, err := c.CreateExecution(ctx, tx, sa, catalog.CreateExecutionArgs{FolderName: str("f"), ProjectName: str("p"),
+						PackageName: str("pkg.dtsx"), Use32BitRuntime: bit(false), RunInScaleOut: bit(g%2 == 0), UseAnyWorker: bit(true)})
+					if err != nil {
+						return err
+					}
+					if err := c.SetExecutionParameterValue(ctx, tx, sa, &id, i16(30), str("BatchSize"), sqltype.NewInt(int64(i))); err != nil {
+						return err
+					}
+					if err := c.SetEnvironmentVariableValue(ctx, tx, sa, str("f"), str("e"), str("V"), sqltype.NewInt(int64(g*100+i))); err != nil {
+						return err
+					}
+					if tx != nil {
+						if g%2 == 0 {
+							tx.Rollback()
+							continue
+						}
+						if err := tx.Commit(); err != nil {
+							return err
+						}
+					}
+					if err := c.StartExecution(ctx, nil, sa, &id, nil); err != nil {
+						return err
+					}
+				}
+				return nil
+			}()
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	a.settle()
+	before := a.snapshot()
+	if n := len(before["catalog.executions"]); n != 8*40-4*8 {
+		t.Fatalf("%d executions, want %d (rolled-back ones excluded)", n, 8*40-4*8)
+	}
+	a.stop()
+	b := reload(t, dir, clk, cfg)
+	diffSnapshots(t, before, b.snapshot())
+}
