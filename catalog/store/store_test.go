@@ -822,3 +822,34 @@ func TestConcurrentSessions(t *testing.T) {
 	b := reload(t, dir, clk, cfg)
 	diffSnapshots(t, before, b.snapshot())
 }
+
+// TestConfiguredLoginsAfterRestart: logins the configuration defines take
+// their password and roles from it at every start; logins created with
+// CREATE LOGIN keep theirs.
+func TestConfiguredLoginsAfterRestart(t *testing.T) {
+	dir := t.TempDir()
+	clk := clock.NewFake(t0)
+	a := newNode(t, dir, clk, nodeConfig{logins: []catalog.LoginSpec{{Name: "sa", Password: "first", Sysadmin: true}}})
+	a.ok(a.c.CreateLogin(a.ctx, nil, a.sa, "made", "made-pw", false))
+	a.stop()
+
+	b := newNode(t, dir, clk, nodeConfig{logins: []catalog.LoginSpec{
+		{Name: "sa", Password: "second", Sysadmin: true},
+		{Name: "ci", Password: "ci-pw", Roles: []string{"ssis_admin"}},
+	}})
+	for _, c := range []struct {
+		login, password string
+		ok              bool
+	}{
+		{"sa", "second", true}, {"sa", "first", false}, {"made", "made-pw", true}, {"ci", "ci-pw", true},
+	} {
+		if got := b.c.Authenticate(b.ctx, c.login, c.password); got != c.ok {
+			t.Errorf("login %s with %q after restart: %v, want %v", c.login, c.password, got, c.ok)
+		}
+	}
+	ci, err := b.c.CallerFor("ci")
+	b.ok(err)
+	if !b.c.IsMember(ci, "ssis_admin") {
+		t.Error("the configured login ci is not in ssis_admin after the restart")
+	}
+}
