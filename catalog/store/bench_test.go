@@ -96,3 +96,44 @@ func benchCatalog(b *testing.B, disk bool) (*catalog.Catalog, *catalog.Caller, f
 		}
 	}
 }
+
+// BenchmarkCreateWithKeptExecutions measures one durable create_execution
+// with n executions already kept in the catalog and on disk: the write is
+// a few rows whatever n is.
+func BenchmarkCreateWithKeptExecutions(b *testing.B) {
+	for _, n := range []int{1000, 100000} {
+		b.Run("kept="+itoa(int64(n)), func(b *testing.B) {
+			clk := clock.Real()
+			c := catalog.New(catalog.Options{Clock: clk, Logins: testLogins})
+			sa, _ := c.CallerFor("sa")
+			ctx := context.Background()
+			if _, err := c.CreateFolder(ctx, nil, sa, str("f")); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := c.DeployProject(ctx, nil, sa, str("f"), str("p"), ispacOf(b, "p", "pkg.dtsx")); err != nil {
+				b.Fatal(err)
+			}
+			args := catalog.CreateExecutionArgs{FolderName: str("f"), ProjectName: str("p"), PackageName: str("pkg.dtsx"),
+				Use32BitRuntime: bit(false), RunInScaleOut: bit(false), UseAnyWorker: bit(true)}
+			for range n { // in memory first, then written at once
+				if _, err := c.CreateExecution(ctx, nil, sa, args); err != nil {
+					b.Fatal(err)
+				}
+			}
+			s, err := Open(b.TempDir(), Options{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer s.Close()
+			if _, err := s.Attach(ctx, c, nil); err != nil {
+				b.Fatal(err)
+			}
+			b.ResetTimer()
+			for b.Loop() {
+				if _, err := c.CreateExecution(ctx, nil, sa, args); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
