@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -73,6 +74,17 @@ func TestPersistenceKillNine(t *testing.T) {
 	p := start(t, args...)
 	db := ssisdbConn(t, p)
 	ctx := context.Background()
+
+	// A second emulator on the same directory is refused while the first
+	// runs, naming the directory and the process that holds it.
+	second := exec.Command(binary(t), "--addr", "127.0.0.1:0", "--http-addr", "off", "--data-dir", dataDir)
+	out, err := second.CombinedOutput()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != exitConfig {
+		t.Fatalf("a second emulator on the same data directory: %v, want exit code %d; output:\n%s", err, exitConfig, out)
+	}
+	if want := fmt.Sprintf("data_dir: data directory %s is in use by another running emulator (process %d)", dataDir, p.cmd.Process.Pid); !strings.Contains(string(out), want) {
+		t.Errorf("second emulator says %q, want %q", out, want)
+	}
 
 	// Deployed before the load: a folder, a project, an environment.
 	data, err := ispac.Build(catalog.DemoProject("kept_project", "kept.dtsx"))
