@@ -853,3 +853,22 @@ func TestConfiguredLoginsAfterRestart(t *testing.T) {
 		t.Error("the configured login ci is not in ssis_admin after the restart")
 	}
 }
+
+// TestPragmas: the connection runs in WAL mode with synchronous=FULL and
+// a busy timeout.
+func TestPragmas(t *testing.T) {
+	s, err := Open(t.TempDir(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for pragma, want := range map[string]string{"journal_mode": "wal", "synchronous": "2", "busy_timeout": "5000"} {
+		var got string
+		if err := s.db.QueryRow("PRAGMA " + pragma).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got != want {
+			t.Errorf("PRAGMA %s = %s, want %s", pragma, got, want)
+		}
+	}
+}
