@@ -872,3 +872,32 @@ func TestPragmas(t *testing.T) {
 		}
 	}
 }
+
+// TestCorruptRow: a row that does not decode stops the load with an error
+// naming the directory, the table and the row, instead of starting with a
+// partial catalog.
+func TestCorruptRow(t *testing.T) {
+	dir := t.TempDir()
+	clk := clock.NewFake(t0)
+	a := newNode(t, dir, clk, nodeConfig{})
+	_, err := a.c.CreateFolder(a.ctx, nil, a.sa, str("f"))
+	a.ok(err)
+	a.stop()
+	db, err := sql.Open("sqlite", filepath.Join(dir, DBFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`UPDATE folders SET data = '{"ID": "not a number"' WHERE id = 1`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	s, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	_, err = s.Attach(context.Background(), catalog.New(catalog.Options{Clock: clk}), nil)
+	if err == nil || !strings.Contains(err.Error(), dir) || !strings.Contains(err.Error(), "folders") || !strings.Contains(err.Error(), "row 1") {
+		t.Fatalf("Attach over a corrupt row: %v", err)
+	}
+}
