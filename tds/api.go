@@ -16,6 +16,22 @@ type Authenticator interface {
 	Authenticate(ctx context.Context, login, password string) bool
 }
 
+// NTLMAuthenticator is implemented by an Authenticator that can also check
+// Windows-style logins (DOMAIN\name) by NTLM. Real clients turn such a user
+// name into integrated security: go-mssqldb and FreeTDS (tsql, ODBC) on
+// Linux send NTLM inside LOGIN7, tedious does with authentication type
+// 'ntlm'. The server never sees the password; it checks the client's NTLMv2
+// (or LMv2) response against the NT hash. Without this interface an
+// integrated login gets 18452.
+type NTLMAuthenticator interface {
+	// NTHash returns the login that an NTLM domain and user name stand for
+	// and its NT hash (MD4 of the UTF-16LE password). ok is false when no
+	// enabled Windows-style login with a password matches; hash is then a
+	// fixed dummy, so that an unknown login costs the server the same work
+	// as a wrong password. SQL logins never match.
+	NTHash(ctx context.Context, domain, user string) (login string, hash [16]byte, ok bool)
+}
+
 // Handler opens a session for a client whose login has been authenticated.
 type Handler interface {
 	// Open is called once per connection after authentication. An error of
@@ -54,6 +70,13 @@ type Login struct {
 	SPID       uint16 // the session id this server assigned
 	RemoteAddr net.Addr
 	Encrypted  bool // the whole session runs over TLS
+	// Integrated is set when the client logged in by NTLM (LOGIN7's
+	// fIntSecurity). UserName is then DOMAIN\user as the client spelled it
+	// (or the matched login's name when the client sent no domain), and
+	// Password is empty.
+	Integrated bool
+
+	sspi []byte // LOGIN7's SSPI data, until the login uses it
 }
 
 // Feature is one FeatureExt entry of LOGIN7.

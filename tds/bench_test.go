@@ -159,14 +159,21 @@ func BenchmarkLogin(b *testing.B) {
 		name   string
 		tls    tds.TLSMode
 		params []string
+		ntlm   bool // CONTOSO\alice by NTLM instead of sa
 	}{
-		{"plaintext", tds.TLSOff, nil},
-		{"login-only-tls", tds.TLSOn, nil},
-		{"tls", tds.TLSOn, []string{"encrypt", "true", "TrustServerCertificate", "true"}},
+		{"plaintext", tds.TLSOff, nil, false},
+		{"login-only-tls", tds.TLSOn, nil, false},
+		{"tls", tds.TLSOn, []string{"encrypt", "true", "TrustServerCertificate", "true"}, false},
+		{"ntlm", tds.TLSOff, nil, true},
+		{"ntlm-tls", tds.TLSOn, []string{"encrypt", "true", "TrustServerCertificate", "true"}, true},
 	} {
 		b.Run(mode.name, func(b *testing.B) {
 			srv := tdstest.Start(b, tds.Config{TLS: mode.tls, Certificate: testCert(), Logger: quietLogger()}, nil)
-			connector, err := mssql.NewConnector(dsn(srv.Addr, mode.params...))
+			url := dsn(srv.Addr, mode.params...)
+			if mode.ntlm {
+				url = ntlmDSN(srv.Addr, tdstest.WindowsUser, tdstest.WindowsPassword, mode.params...)
+			}
+			connector, err := mssql.NewConnector(url)
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -174,6 +174,7 @@ type token struct {
 	LoginTDS uint32
 	ProgName string
 	ProgVer  [4]byte
+	SSPI     []byte
 }
 
 func (t token) String() string {
@@ -196,6 +197,8 @@ func (t token) String() string {
 		return fmt.Sprintf("LOGINACK(tds=%08X %q %d.%d.%d)", t.LoginTDS, t.ProgName, t.ProgVer[0], t.ProgVer[1], int(t.ProgVer[2])<<8|int(t.ProgVer[3]))
 	case tokFeatureExtAck:
 		return "FEATUREEXTACK()"
+	case tokSSPI:
+		return fmt.Sprintf("SSPI(%d bytes)", len(t.SSPI))
 	}
 	return fmt.Sprintf("TOKEN(%#x)", t.Type)
 }
@@ -292,6 +295,8 @@ func parseTokens(b []byte, ver uint32) ([]token, error) {
 			}
 		case tokReturnStatus:
 			t.Status = int32(r.u32())
+		case tokSSPI:
+			t.SSPI = append([]byte(nil), r.bytes(int(r.u16()))...)
 		case tokColMetadata:
 			n := int(r.u16())
 			cols = nil

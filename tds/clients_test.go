@@ -131,9 +131,13 @@ func TestPyODBC(t *testing.T) {
 				Params  [][]any `json:"params"`
 				Call    [][]any `json:"call"`
 				Error   string  `json:"error"`
+				Login   string  `json:"login_error"`
 			}
 			if err := json.Unmarshal([]byte(out), &got); err != nil {
 				t.Fatalf("%v in %q", err, out)
+			}
+			if got.Login != "" {
+				t.Fatalf("login failed: %s", got.Login)
 			}
 			if got.DBMSVer != "16.00.1000" {
 				t.Errorf("SQL_DBMS_VER %q", got.DBMSVer)

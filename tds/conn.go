@@ -280,19 +280,17 @@ func (c *conn) doLogin(data []byte) error {
 			c.srv.cfg.MaxConnections)}, nil)
 		return errors.New("refused: maximum connections reached")
 	}
-	if l.OptionFlags2&login7IntSecurity != 0 && l.UserName == "" {
-		c.srv.loginFails.Add(1)
-		if m := c.srv.cfg.Metrics; m != nil {
-			m.LoginFailed()
-		}
-		c.loginError(&Message{Number: 18452, State: 1, Class: 14,
-			Text: "Login failed. The login is from an untrusted domain and cannot be used with Integrated authentication."}, nil)
-		return errors.New("integrated authentication is not supported")
-	}
 	ctx := c.srv.ctx
-	if !c.srv.auth.Authenticate(ctx, l.UserName, l.Password) {
-		c.failLogin(l, nil)
-		return fmt.Errorf("login failed for %q", l.UserName)
+	if l.OptionFlags2&login7IntSecurity != 0 {
+		if err := c.integratedLogin(ctx, l); err != nil {
+			return err
+		}
+	} else {
+		l.sspi = nil // SQL authentication has no use for SSPI data
+		if !c.srv.auth.Authenticate(ctx, l.UserName, l.Password) {
+			c.failLogin(l, nil)
+			return fmt.Errorf("login failed for %q", l.UserName)
+		}
 	}
 	sess, res, err := c.srv.handler.Open(ctx, l)
 	if err != nil {
@@ -338,7 +336,7 @@ func (c *conn) doLogin(data []byte) error {
 		return err
 	}
 	c.loggedIn.Store(true)
-	c.log.Debug("tds: login", "spid", c.spid, "login", l.UserName, "app", l.AppName, "database", res.Database,
+	c.log.Debug("tds: login", "spid", c.spid, "login", l.UserName, "integrated", l.Integrated, "app", l.AppName, "database", res.Database,
 		"tds", fmt.Sprintf("%08X", l.TDSVersion), "encrypted", c.encrypted, "packet_size", size)
 	return nil
 }

@@ -19,7 +19,13 @@
 //     TLS 1.2 (a TLS 1.3 server sends session tickets the clients misread).
 //  4. LOGIN7. Every field is decoded (password de-obfuscated, FeatureExt
 //     read). The Authenticator decides; a failure is Msg 18456 and close,
-//     the same reply for an unknown login and a wrong password. The
+//     the same reply for an unknown login and a wrong password. A LOGIN7
+//     with fIntSecurity (what clients send for a DOMAIN\user name) runs
+//     NTLM instead when the Authenticator is an NTLMAuthenticator: the
+//     NEGOTIATE in LOGIN7's SSPI field is answered with a CHALLENGE in an
+//     SSPI token, the AUTHENTICATE comes back as packet type 0x11, and its
+//     NTLMv2 or LMv2 response is checked against the login's NT hash
+//     (ntlm.go). Anything else integrated gets Msg 18452. The
 //     Handler opens the Session (its *Message error, such as 4060, goes out
 //     before the 18456). The reply is ENVCHANGE database, INFO 5701,
 //     ENVCHANGE collation, ENVCHANGE language, INFO 5703, LOGINACK (TDS 7.4,

@@ -119,3 +119,32 @@ func (c *rawClient) SetVersion(v uint32) { c.ver = v }
 
 // Conn0 is the connection the client currently reads from (TLS or not).
 func (c *rawClient) Conn0() io.Reader { return c.rw }
+
+// NTLM test client.
+type NTLMClient = ntlmClient
+
+const (
+	PktSSPI = pktSSPI
+	TokSSPI = tokSSPI
+)
+
+// LoginNTLM runs an integrated login; challenge is nil when the server
+// answered LOGIN7 without one.
+func (c *rawClient) LoginNTLM(n *NTLMClient) (toks []Token, challenge []byte, err error) {
+	return c.loginNTLM(n)
+}
+
+// LoginNTLMNegotiate sends LOGIN7 with fIntSecurity and the given SSPI
+// token and returns the reply tokens.
+func (c *rawClient) LoginNTLMNegotiate(sspi []byte) ([]Token, error) {
+	f := defaultLogin("", "")
+	f.OptionFlags2 |= login7IntSecurity
+	f.SSPI = sspi
+	return c.login(f)
+}
+
+func (n *ntlmClient) NegotiateMessage() []byte { return n.negotiateMessage() }
+func (n *ntlmClient) AuthenticateMessage(challenge []byte) ([]byte, error) {
+	return n.authenticateMessage(challenge)
+}
+func (t token) SSPIData() []byte { return t.SSPI }

@@ -2,6 +2,7 @@ package tds
 
 import (
 	"bytes"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -9,7 +10,9 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
+	"time"
 )
 
 // Fuzz targets for everything that reads client bytes. Their seed corpora
@@ -53,7 +56,65 @@ func seedLogins() [][]byte {
 	odbc.OptionFlags1, odbc.OptionFlags2 = 0xE0, 0x03
 	odbc.SSPI = []byte{1, 2, 3}
 	odbc.ChangePassword = "new"
-	return [][]byte{encodeLogin7(defaultLogin("sa", "Secret!Pass1")), encodeLogin7(tedious), encodeLogin7(odbc)}
+	ntlm := defaultLogin("", "")
+	ntlm.OptionFlags2 |= login7IntSecurity
+	ntlm.SSPI = (&ntlmClient{Domain: "CONTOSO", Workstation: "WS"}).negotiateMessage()
+	return [][]byte{encodeLogin7(defaultLogin("sa", "Secret!Pass1")), encodeLogin7(tedious), encodeLogin7(odbc), encodeLogin7(ntlm)}
+}
+
+// seedNTLMNegotiates are the NEGOTIATE messages of go-mssqldb and FreeTDS
+// (flags 0008B201), tedious (A2089207) and an old client that stops after
+// its flags.
+func seedNTLMNegotiates() [][]byte {
+	full := (&ntlmClient{Domain: "CONTOSO", Workstation: "BUILD01"}).negotiateMessage()
+	return [][]byte{
+		full,
+		(&ntlmClient{Flags: 0xA2089207, Domain: "CONTOSO"}).negotiateMessage(),
+		full[:16],
+	}
+}
+
+// fuzzNTLMExchange is the server side that the AUTHENTICATE seeds answer:
+// a fixed server challenge and timestamp, so the seeds are reproducible.
+func fuzzNTLMExchange(negotiate []byte) *ntlmExchange {
+	n, err := decodeNTLMNegotiate(negotiate)
+	if err != nil {
+		panic(err)
+	}
+	ch := ntlmChallenge{Flags: challengeFlags(n.Flags), TargetName: "EMULATOR", ServerChallenge: specServerChallenge,
+		TargetInfo: ntlmTargetInfo("EMULATOR", time.Unix(1700000000, 0))}
+	return &ntlmExchange{negotiate: negotiate, challenge: ch.encode(), serverChallenge: specServerChallenge}
+}
+
+// fuzzNTLMClient's NEGOTIATE is the one FuzzNTLMAuthenticate's exchange
+// answered, so its MIC seed verifies.
+var fuzzNTLMClient = ntlmClient{Domain: "CONTOSO", User: "User", Password: "Password"}
+
+// seedNTLMAuthenticates are AUTHENTICATE messages: MS-NLMP's example and
+// the shapes the test client sends (NTLMv2, LMv2 only, with a MIC, OEM
+// strings, NTLMv1, a wrong password).
+func seedNTLMAuthenticates() [][]byte {
+	spec, _ := hex.DecodeString(strings.Join(strings.Fields(specAuthenticate), ""))
+	out := [][]byte{spec}
+	variants := []func(*ntlmClient){
+		func(c *ntlmClient) {},
+		func(c *ntlmClient) { c.Response = "lmv2" },
+		func(c *ntlmClient) { c.MIC = true },
+		func(c *ntlmClient) { c.Flags = ntlmOEM | ntlmNTLM | ntlmExtendedSession },
+		func(c *ntlmClient) { c.Response = "v1" },
+		func(c *ntlmClient) { c.Password, c.Workstation = "wrong", "WS" },
+	}
+	for _, v := range variants {
+		cl := fuzzNTLMClient
+		v(&cl)
+		x := fuzzNTLMExchange(cl.negotiateMessage())
+		msg, err := cl.authenticateMessage(x.challenge)
+		if err != nil {
+			panic(err)
+		}
+		out = append(out, msg)
+	}
+	return out
 }
 
 func seedRPCs() [][]byte {
@@ -124,6 +185,7 @@ func TestWriteFuzzCorpus(t *testing.T) {
 	for name, seeds := range map[string][][]byte{
 		"FuzzPacketReader": seedPackets(), "FuzzPrelogin": seedPrelogins(), "FuzzLogin7": seedLogins(),
 		"FuzzRPC": seedRPCs(), "FuzzTransMgr": seedTransMgr(), "FuzzConn": seedConn(),
+		"FuzzNTLMNegotiate": seedNTLMNegotiates(), "FuzzNTLMAuthenticate": seedNTLMAuthenticates(),
 	} {
 		dir := filepath.Join("testdata", "fuzz", name)
 		if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -199,7 +261,7 @@ func FuzzLogin7(f *testing.F) {
 			OptionFlags2: l.OptionFlags2, TypeFlags: l.TypeFlags, OptionFlags3: l.OptionFlags3, HostName: l.HostName,
 			UserName: l.UserName, Password: l.Password, AppName: l.AppName, ServerName: l.ServerName, CtlIntName: l.CtlIntName,
 			Language: l.Language, Database: l.Database, AttachDBFile: l.AttachDBFile, ChangePassword: l.ChangePassword,
-			Features: l.Features, ClientID: l.ClientID}
+			Features: l.Features, ClientID: l.ClientID, SSPI: l.sspi}
 		enc := encodeLogin7(f)
 		if len(enc) > 0xFFFF {
 			return
@@ -208,7 +270,7 @@ func FuzzLogin7(f *testing.F) {
 		if err != nil {
 			t.Fatalf("re-encoded LOGIN7 does not decode: %v", err)
 		}
-		if l2.UserName != l.UserName || l2.Password != l.Password || l2.Database != l.Database ||
+		if l2.UserName != l.UserName || l2.Password != l.Password || l2.Database != l.Database || !bytes.Equal(l2.sspi, l.sspi) ||
 			!reflect.DeepEqual(l2.Features, l.Features) && !(len(l2.Features) == 0 && len(l.Features) == 0) {
 			t.Fatalf("round trip changed %+v into %+v", l, l2)
 		}
@@ -299,4 +361,84 @@ func FuzzTransMgr(f *testing.F) {
 			}
 		}
 	})
+}
+
+func FuzzNTLMNegotiate(f *testing.F) {
+	for _, s := range seedNTLMNegotiates() {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		n, err := decodeNTLMNegotiate(data)
+		if err != nil {
+			var pe *protocolError
+			if !errors.As(err, &pe) {
+				t.Fatalf("unexpected error type: %v", err)
+			}
+			return
+		}
+		// Whatever decodes gets a CHALLENGE a client can read.
+		x, err := newNTLMExchange(data, n, "EMULATOR", time.Unix(1700000000, 0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ch, err := decodeNTLMChallenge(x.challenge)
+		if err != nil || ch.Flags != challengeFlags(n.Flags) || ch.ServerChallenge != x.serverChallenge {
+			t.Fatalf("challenge %+v, %v", ch, err)
+		}
+		if _, _, err := avPairs(ch.TargetInfo); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+func FuzzNTLMAuthenticate(f *testing.F) {
+	for _, s := range seedNTLMAuthenticates() {
+		f.Add(s)
+	}
+	cl := fuzzNTLMClient
+	x := fuzzNTLMExchange(cl.negotiateMessage())
+	hash := ntHash(cl.Password)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		a, err := decodeNTLMAuthenticate(data)
+		if err != nil {
+			var pe *protocolError
+			if !errors.As(err, &pe) {
+				t.Fatalf("unexpected error type: %v", err)
+			}
+			return
+		}
+		if r := x.verify(hash, a, data); r.OK != (r.Failure == "") {
+			t.Fatalf("result %+v", r)
+		}
+		// Decoding is stable: what decoded encodes and decodes the same.
+		again, err := decodeNTLMAuthenticate(encodeNTLMAuthenticate(a))
+		if err != nil {
+			t.Fatalf("re-encoded AUTHENTICATE does not decode: %v", err)
+		}
+		if again.Flags != a.Flags || again.Domain != a.Domain || again.User != a.User || again.Workstation != a.Workstation ||
+			!bytes.Equal(again.LMResponse, a.LMResponse) || !bytes.Equal(again.NTResponse, a.NTResponse) ||
+			!bytes.Equal(again.SessionKey, a.SessionKey) || again.wantsMIC() != a.wantsMIC() {
+			t.Fatalf("round trip changed %+v into %+v", a, again)
+		}
+	})
+}
+
+// The AUTHENTICATE seeds reach every outcome of the check, so the fuzzer
+// starts from each path.
+func TestNTLMAuthenticateSeedsReachEveryOutcome(t *testing.T) {
+	cl := fuzzNTLMClient
+	x := fuzzNTLMExchange(cl.negotiateMessage())
+	var got []string
+	for _, s := range seedNTLMAuthenticates() {
+		a, err := decodeNTLMAuthenticate(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := x.verify(ntHash(cl.Password), a, s)
+		got = append(got, fmt.Sprintf("%v/%s/%v", r.OK, r.Response, r.MIC))
+	}
+	want := "true/NTLMv2/false true/NTLMv2/false true/LMv2/false true/NTLMv2/true true/NTLMv2/false false//false false//false"
+	if strings.Join(got, " ") != want {
+		t.Errorf("got  %s\nwant %s", strings.Join(got, " "), want)
+	}
 }

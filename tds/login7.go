@@ -82,10 +82,16 @@ func decodeLogin7(b []byte) (*Login, error) {
 	l.Language = str(64)
 	l.Database = str(68)
 	copy(l.ClientID[:], b[72:78])
-	// SSPI (78) is counted in bytes; the server does not do integrated
-	// authentication, so only its bounds are checked.
-	if off, n := int(le.Uint16(b[78:])), int(le.Uint16(b[80:])); n > 0 && n != 0xFFFF && off+n > len(b) {
-		return nil, malformed("LOGIN7 SSPI data points past the message")
+	// SSPI (78) is counted in bytes; a length of 0xFFFF defers to
+	// cbSSPILong (90) for tokens of 64 KiB and more.
+	if off, n := int(le.Uint16(b[78:])), int(le.Uint16(b[80:])); n > 0 {
+		if n == 0xFFFF {
+			n = int(le.Uint32(b[90:]))
+		}
+		if n > len(b) || off+n > len(b) {
+			return nil, malformed("LOGIN7 SSPI data points past the message")
+		}
+		l.sspi = append([]byte(nil), b[off:off+n]...) // b is a pooled buffer
 	}
 	l.AttachDBFile = str(82)
 	l.ChangePassword = pw(86)

@@ -137,6 +137,8 @@ type Config struct {
 	// AfterFunc schedules the login timeout; nil means time.AfterFunc. Tests
 	// pass a fake clock here.
 	AfterFunc func(d time.Duration, f func()) (stop func() bool)
+	// Now stamps the NTLM challenge (MsvAvTimestamp); nil means time.Now.
+	Now func() time.Time
 }
 
 // Defaults.
@@ -233,6 +235,9 @@ func NewServer(cfg Config, auth Authenticator, h Handler) (*Server, error) {
 	s.afterFunc = func(d time.Duration, f func()) func() bool { return time.AfterFunc(d, f).Stop }
 	if cfg.AfterFunc != nil {
 		s.afterFunc = cfg.AfterFunc
+	}
+	if s.cfg.Now == nil {
+		s.cfg.Now = time.Now
 	}
 	switch cfg.TLS {
 	case TLSOff:

@@ -17,6 +17,7 @@ const (
 	tokRow           = 0xD1
 	tokNBCRow        = 0xD2
 	tokEnvChange     = 0xE3
+	tokSSPI          = 0xED
 	tokDone          = 0xFD
 	tokDoneProc      = 0xFE
 	tokDoneInProc    = 0xFF

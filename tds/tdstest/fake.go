@@ -18,6 +18,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf16"
+
+	"golang.org/x/crypto/md4"
 
 	"github.com/ssisdb-emulator/ssisdb-emulator/tds"
 )
@@ -28,13 +31,22 @@ const (
 	Password = "Secret!Pass1"
 )
 
+// The Windows-style login of the integrated-security tests: clients log in
+// with it by NTLM.
+const (
+	WindowsUser     = `CONTOSO\alice`
+	WindowsPassword = "Alice!Pass2"
+)
+
 // Auth is an Authenticator over a fixed table of logins and passwords. An
 // unknown login is compared against a dummy password so that it costs the
-// same as a wrong password.
+// same as a wrong password. Names with a backslash are Windows-style logins,
+// which NTLM clients reach through NTHash.
 type Auth map[string]string
 
-// DefaultAuth knows User with Password.
-func DefaultAuth() Auth { return Auth{User: Password} }
+// DefaultAuth knows User with Password and WindowsUser with
+// WindowsPassword.
+func DefaultAuth() Auth { return Auth{User: Password, WindowsUser: WindowsPassword} }
 
 func (a Auth) Authenticate(_ context.Context, login, password string) bool {
 	want, ok := a[login]
@@ -43,6 +55,36 @@ func (a Auth) Authenticate(_ context.Context, login, password string) bool {
 	}
 	eq := subtle.ConstantTimeCompare([]byte(want), []byte(password)) == 1
 	return ok && eq
+}
+
+// NTHash makes Auth a tds.NTLMAuthenticator. A domain matches
+// case-insensitively; an empty domain matches a user name that only one
+// Windows-style login has.
+func (a Auth) NTHash(_ context.Context, domain, user string) (string, [16]byte, bool) {
+	var login, password string
+	n := 0
+	for name, pw := range a {
+		d, u, ok := strings.Cut(name, `\`)
+		if ok && strings.EqualFold(u, user) && (domain == "" || strings.EqualFold(d, domain)) {
+			login, password = name, pw
+			n++
+		}
+	}
+	if n != 1 {
+		return "", NTHash("\x00unknown-login\x00"), false
+	}
+	return login, NTHash(password), true
+}
+
+// NTHash is the NT hash of a password: MD4 of its UTF-16LE form.
+func NTHash(password string) [16]byte {
+	h := md4.New()
+	for _, u := range utf16.Encode([]rune(password)) {
+		h.Write([]byte{byte(u), byte(u >> 8)})
+	}
+	var out [16]byte
+	h.Sum(out[:0])
+	return out
 }
 
 // Handler is the fake engine.

@@ -1,6 +1,9 @@
 // Drives the server with tedious: a login, a query through sp_executesql,
 // parameters, a procedure with OUTPUT parameters, and a transaction. Prints
 // one JSON object with what it saw. Usage: node tedious_client.js '<json config>'
+// With "domain" in the config it logs in by NTLM (authentication type
+// 'ntlm'); with "loginOnly" it prints {"loginError": ...} or {"select1": ...}
+// and stops there.
 'use strict';
 const fs = require('fs');
 const { Connection, Request, TYPES } = require('tedious');
@@ -11,7 +14,9 @@ function connect() {
   return new Promise((resolve, reject) => {
     const conn = new Connection({
       server: '127.0.0.1',
-      authentication: { type: 'default', options: { userName: cfg.user, password: cfg.password } },
+      authentication: cfg.domain === undefined
+        ? { type: 'default', options: { userName: cfg.user, password: cfg.password } }
+        : { type: 'ntlm', options: { domain: cfg.domain, userName: cfg.user, password: cfg.password } },
       options: {
         port: cfg.port,
         database: 'master',
@@ -64,6 +69,19 @@ function tx(conn, fn) {
 }
 
 (async () => {
+  if (cfg.loginOnly) {
+    let conn;
+    try {
+      conn = await connect();
+    } catch (e) {
+      console.log(JSON.stringify({ loginError: { message: e.message, code: e.code } }));
+      return;
+    }
+    const select1 = await query(conn, 'select 1');
+    conn.close();
+    console.log(JSON.stringify({ select1 }));
+    return;
+  }
   const conn = await connect();
   const result = {};
   result.select1 = await query(conn, 'select 1');
