@@ -29,6 +29,9 @@ type Login struct {
 	// in over TDS).
 	Salt []byte
 	Hash []byte
+	// NTHash is MD4 of the UTF-16LE password, kept for Windows-style
+	// logins only, for NTLM (see ntlm.go).
+	NTHash []byte `json:",omitempty"`
 }
 
 // Database is one database with its principals.
@@ -129,7 +132,7 @@ func (c *Catalog) applyLoginSpec(s *State, spec LoginSpec, now time.Time) {
 		l = c.addLogin(s, spec.Name, spec.Windows, now)
 	}
 	if spec.Password != "" {
-		l.Salt, l.Hash = c.hashPassword(spec.Password)
+		c.setPassword(l, spec.Password)
 	}
 	if spec.Sysadmin {
 		s.ServerRoleMembers[sysadminRole][l.PrincipalID] = true
@@ -467,7 +470,7 @@ func (c *Catalog) CreateLogin(ctx context.Context, tx *Tx, caller *Caller, name,
 	}
 	l := c.addLogin(s, name, windows, c.now())
 	if password != "" {
-		l.Salt, l.Hash = c.hashPassword(password)
+		c.setPassword(l, password)
 	}
 	s.recordPrincipals(tx, func() { delete(s.Logins, l.PrincipalID) })
 	return nil
@@ -497,7 +500,7 @@ func (c *Catalog) AlterLogin(ctx context.Context, tx *Tx, caller *Caller, name s
 	}
 	old := *l
 	if ch.Password != nil {
-		l.Salt, l.Hash = c.hashPassword(*ch.Password)
+		c.setPassword(l, *ch.Password)
 	}
 	if ch.Disabled != nil {
 		l.Disabled = *ch.Disabled
@@ -519,7 +522,7 @@ func (c *Catalog) SetLoginPassword(name, password string) (err error) {
 	if l == nil || l.Type == 'R' {
 		return errorf(15151, 1, "alter", "login", name)
 	}
-	l.Salt, l.Hash = c.hashPassword(password)
+	c.setPassword(l, password)
 	c.st.changes(nil).principals()
 	return nil
 }
