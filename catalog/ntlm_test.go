@@ -108,6 +108,12 @@ func TestNTHashLookup(t *testing.T) {
 	must(t, e.c.DropLogin(e.ctx, nil, e.as(lSA), `OTHER\admin`))
 	check(t, []tc{{"OTHER", "admin", "", [16]byte{}}, {"", "admin", lAdmin, admin}})
 
+	// emulator.reset rebuilds the principals from the configured logins,
+	// NT hashes included; logins made since are gone.
+	e.c.Reset(e.ctx)
+	e.cache = map[string]*Caller{}
+	check(t, []tc{{"EMU", "admin", lAdmin, admin}, {"OTHER", "carol", "", [16]byte{}}})
+
 	// SQL logins never keep an NT hash, however their password is set.
 	must(t, e.c.CreateLogin(e.ctx, nil, e.as(lSA), "sqlnew", "sql-pw", false))
 	must(t, e.c.SetLoginPassword("sa", "new-sa-pw"))
