@@ -221,11 +221,7 @@ func appendAVPair(b []byte, id uint16, value []byte) []byte {
 // ntlmTargetInfo describes the server as a stand-alone machine: its NetBIOS
 // domain is its own name, as on a server outside a domain.
 func ntlmTargetInfo(serverName string, now time.Time) []byte {
-	nb := strings.ToUpper(serverName)
-	if utf16Len(nb) > 15 {
-		nb = truncUTF16(nb, 15) // a NetBIOS name has at most 15 characters
-	}
-	dns := strings.ToLower(serverName)
+	nb, dns := ntlmTargetName(serverName), strings.ToLower(serverName)
 	var b []byte
 	b = appendAVPair(b, avNbDomainName, appendUTF16(nil, nb))
 	b = appendAVPair(b, avNbComputerName, appendUTF16(nil, nb))
@@ -319,6 +315,8 @@ func newNTLMExchange(negotiate []byte, neg *ntlmNegotiate, serverName string, no
 	return x, nil
 }
 
+// ntlmTargetName is the server's NetBIOS name: upper case, at most 15
+// characters.
 func ntlmTargetName(serverName string) string {
 	return truncUTF16(strings.ToUpper(serverName), 15)
 }
