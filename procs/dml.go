@@ -23,6 +23,9 @@ import (
 // FROM reads it with row ids.
 type dmlTarget struct {
 	ref *tsql.TableRef
+	// spec is the query of a common table expression the statement
+	// changes through: its select list carries the row id along.
+	spec *tsql.QuerySpec
 }
 
 // targetSource gives the target reference of an UPDATE or DELETE its row
@@ -124,7 +127,7 @@ func (c *compiler) target(ref *tsql.TableRef, perm string) (*table.Table, error)
 		return t.Table, nil
 	}
 	if n.parts == 1 && c.ctes.find(n.name) != nil {
-		return nil, c.runtimeErr(sqlerr.New(40517, 16, 1, "Keyword or statement option '%s' is not supported in this version of SQL Server.", perm+" through a common table expression"))
+		return nil, c.runtimeErr(sqlerr.New(4421, 16, 1, "Derived table '%s' is not updatable because a column of the derived table is derived or constant.", n.name))
 	}
 	if !isTemp(n.name) {
 		if _, ok := c.f.s.resolveView(c.f, n); ok {
@@ -424,8 +427,10 @@ func matchTarget(target *tsql.TableRef, items []tsql.TableExpr) *tsql.TableRef {
 }
 
 // dmlSource plans the rows an UPDATE or DELETE visits; it returns the
-// plan, its scope and the target's table in that scope.
-func (c *compiler) dmlSource(target *tsql.TableRef, from []tsql.TableExpr, where tsql.Expr, top *tsql.TopClause, perm string) (query.Node, *rowScope, *scopeTable, *table.Table, error) {
+// plan, its scope, the target's table in that scope, the stored table, and
+// for each column of the target in the scope the table column it is (-1
+// for one that is computed).
+func (c *compiler) dmlSource(target *tsql.TableRef, from []tsql.TableExpr, where tsql.Expr, top *tsql.TopClause, perm string) (query.Node, *rowScope, *scopeTable, *table.Table, []int, error) {
 	ref := target
 	items := from
 	if len(from) == 0 {
@@ -436,20 +441,38 @@ func (c *compiler) dmlSource(target *tsql.TableRef, from []tsql.TableExpr, where
 		items = append(append([]tsql.TableExpr(nil), from...), target)
 	}
 	var t *table.Table
+	var colMap []int
 	var err error
-	if ref.Var != nil {
+	switch {
+	case ref.Var != nil:
 		t, err = c.tableVarTable(ref.Var)
-	} else {
+		c.dmlTarget = &dmlTarget{ref: ref}
+	case ref.Name.Parts == 1 && c.ctes.find(ref.Name.Name) != nil:
+		// Through a common table expression over one table (the
+		// ROW_NUMBER de-duplication idiom): its rows carry the row id.
+		def := c.ctes.find(ref.Name.Name)
+		spec, base, ok := simpleCTE(def.cte.Query)
+		if !ok {
+			return nil, nil, nil, nil, nil, c.runtimeErr(sqlerr.New(4405, 16, 1, "View or function '%s' is not updatable because the modification affects multiple base tables.", ref.Name.Name))
+		}
+		if t, err = c.target(base, perm); err != nil {
+			return nil, nil, nil, nil, nil, err
+		}
+		if colMap, err = cteColumns(spec, t, def.cte.Columns); err != nil {
+			return nil, nil, nil, nil, nil, c.runtimeErr(err)
+		}
+		c.dmlTarget = &dmlTarget{ref: base, spec: spec}
+	default:
 		t, err = c.target(ref, perm)
+		c.dmlTarget = &dmlTarget{ref: ref}
 	}
 	if err != nil {
-		return nil, nil, nil, nil, err
+		return nil, nil, nil, nil, nil, err
 	}
-	c.dmlTarget = &dmlTarget{ref: ref}
 	node, sc, err := c.planFrom(items, where, nil)
 	c.dmlTarget = nil
 	if err != nil {
-		return nil, nil, nil, nil, err
+		return nil, nil, nil, nil, nil, err
 	}
 	var st *scopeTable
 	for _, x := range sc.tables {
@@ -458,16 +481,63 @@ func (c *compiler) dmlSource(target *tsql.TableRef, from []tsql.TableExpr, where
 		}
 	}
 	if st == nil {
-		return nil, nil, nil, nil, c.runtimeErr(sqlerr.New(208, 16, 1, "Invalid object name '%s'.", nameOfRef(target)))
+		return nil, nil, nil, nil, nil, c.runtimeErr(sqlerr.New(208, 16, 1, "Invalid object name '%s'.", nameOfRef(target)))
+	}
+	if colMap == nil {
+		colMap = make([]int, len(t.Def.Columns))
+		for i := range colMap {
+			colMap[i] = i
+		}
 	}
 	if top != nil {
 		n, err := c.topCount(top)
 		if err != nil {
-			return nil, nil, nil, nil, err
+			return nil, nil, nil, nil, nil, err
 		}
 		node = &query.Limit{Input: node, Count: func(context.Context) (float64, error) { return float64(n), nil }}
 	}
-	return node, sc, st, t, nil
+	return node, sc, st, t, colMap, nil
+}
+
+// simpleCTE reports a CTE query a DML statement can change through: one
+// SELECT over one table, without grouping, DISTINCT or TOP.
+func simpleCTE(q *tsql.Query) (*tsql.QuerySpec, *tsql.TableRef, bool) {
+	spec, ok := q.Body.(*tsql.QuerySpec)
+	if !ok || len(spec.From) != 1 || len(spec.GroupBy) > 0 || spec.Having != nil || spec.Distinct || spec.Top != nil || q.For != nil {
+		return nil, nil, false
+	}
+	ref, ok := spec.From[0].(*tsql.TableRef)
+	if !ok {
+		return nil, nil, false
+	}
+	return spec, ref, true
+}
+
+// cteColumns maps the columns of a CTE over one table to the table's
+// columns (-1 for an expression).
+func cteColumns(spec *tsql.QuerySpec, t *table.Table, names []string) ([]int, error) {
+	find := func(name string) int {
+		for i, col := range t.Def.Columns {
+			if strings.EqualFold(col.Name, name) {
+				return i
+			}
+		}
+		return -1
+	}
+	var out []int
+	for _, it := range spec.Items {
+		switch x := it.Expr.(type) {
+		case *tsql.Star:
+			for i := range t.Def.Columns {
+				out = append(out, i)
+			}
+		case *tsql.ColumnRef:
+			out = append(out, find(x.Column))
+		default:
+			out = append(out, -1)
+		}
+	}
+	return out, nil
 }
 
 func nameOfRef(r *tsql.TableRef) string {
@@ -490,11 +560,10 @@ func (c *compiler) update(x *tsql.UpdateStmt) (int64, error) {
 		return 0, c.runtimeErr(sqlerr.New(40517, 16, 1, "Keyword or statement option '%s' is not supported in this version of SQL Server.", "WHERE CURRENT OF"))
 	}
 	c.withCTEs(x.With)
-	node, sc, st, t, err := c.dmlSource(x.Target, x.From, x.Where, x.Top, "UPDATE")
+	node, sc, st, t, colMap, err := c.dmlSource(x.Target, x.From, x.Where, x.Top, "UPDATE")
 	if err != nil {
 		return 0, err
 	}
-	ncols := len(t.Def.Columns)
 	c.clause = "set"
 	var acts []setAction
 	for _, it := range x.Set {
@@ -505,8 +574,11 @@ func (c *compiler) update(x *tsql.UpdateStmt) (int64, error) {
 				return 0, c.runtimeErr(sqlerr.New(4104, 16, 1, "The multi-part identifier \"%s\" could not be bound.", cr.String()))
 			}
 			a.col = st.column(cr.Column)
-			if a.col < 0 || a.col >= ncols {
+			if a.col < 0 || a.col >= len(colMap) {
 				return 0, c.runtimeErr(sqlerr.New(207, 16, 1, "Invalid column name '%s'.", cr.Column))
+			}
+			if a.col = colMap[a.col]; a.col < 0 {
+				return 0, c.runtimeErr(sqlerr.New(4406, 16, 1, "Update or insert of view or function '%s' failed because it contains a derived or constant field.", nameOfRef(x.Target)))
 			}
 			if a.col == t.IdentityColumn() {
 				return 0, c.runtimeErr(sqlerr.New(8102, 16, 1, "Cannot update identity column '%s'.", t.Def.Columns[a.col].Name))
@@ -542,7 +614,10 @@ func (c *compiler) update(x *tsql.UpdateStmt) (int64, error) {
 			return true, nil
 		}
 		seen[id] = true
-		old := append(rows.Row(nil), r[st.off:st.off+ncols]...)
+		old, ok := t.Get(id)
+		if !ok {
+			return true, nil
+		}
 		nv := append(rows.Row(nil), old...)
 		for _, a := range acts {
 			v, err := a.x.eval(f, r)
@@ -612,7 +687,7 @@ func (c *compiler) delete(x *tsql.DeleteStmt) (int64, error) {
 		return 0, c.runtimeErr(sqlerr.New(40517, 16, 1, "Keyword or statement option '%s' is not supported in this version of SQL Server.", "WHERE CURRENT OF"))
 	}
 	c.withCTEs(x.With)
-	node, sc, st, t, err := c.dmlSource(x.Target, x.From, x.Where, x.Top, "DELETE")
+	node, sc, st, t, _, err := c.dmlSource(x.Target, x.From, x.Where, x.Top, "DELETE")
 	if err != nil {
 		return 0, err
 	}
@@ -620,7 +695,6 @@ func (c *compiler) delete(x *tsql.DeleteStmt) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	ncols := len(t.Def.Columns)
 	ctx := withFrame(f.ctx, f)
 	seen := map[int64]bool{}
 	var ids []int64
@@ -634,7 +708,8 @@ func (c *compiler) delete(x *tsql.DeleteStmt) (int64, error) {
 		seen[id] = true
 		ids = append(ids, id)
 		if len(outs) > 0 {
-			olds = append(olds, append(rows.Row(nil), r[st.off:st.off+ncols]...))
+			old, _ := t.Get(id)
+			olds = append(olds, old)
 			froms = append(froms, append(rows.Row(nil), r...))
 		}
 		return true, nil

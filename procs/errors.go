@@ -35,7 +35,15 @@ var batchRollbackErrors = map[int32]bool{
 
 // scopeErrors are the deferred name resolution errors: they end the module
 // they happen in and are not caught by a TRY at the same level.
-var scopeErrors = map[int32]bool{208: true, 207: true, 209: true, 4104: true, 2715: true}
+// The query errors SQL Server finds while compiling a statement (a
+// misplaced aggregate or window function, a bad ORDER BY, a derived table
+// without column names ...) behave the same way here, where queries are
+// compiled when they run.
+var scopeErrors = map[int32]bool{208: true, 207: true, 209: true, 4104: true, 2715: true,
+	8120: true, 8121: true, 8127: true, 4108: true, 4109: true, 4112: true, 4113: true, 147: true, 144: true, 130: true, 157: true,
+	1033: true, 145: true, 104: true, 107: true, 108: true, 116: true, 205: true, 1011: true, 1013: true,
+	8155: true, 8156: true, 8158: true, 8159: true, 263: true, 1062: true, 10741: true, 246: true, 252: true, 240: true,
+	1087: true}
 
 // dmlTerminated are the errors after which SQL Server adds 3621 "The
 // statement has been terminated." when they end a DML statement.

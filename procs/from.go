@@ -387,14 +387,18 @@ func (c *compiler) bind(te tsql.TableExpr, outer *rowScope) (*fromTree, error) {
 // renameCols applies a derived table's or CTE's column list.
 func (c *compiler) renameCols(n query.Node, names []string, alias string) (query.Node, error) {
 	cols := append([]rows.Column(nil), n.Columns()...)
+	visible := len(cols)
+	for visible > 0 && strings.HasPrefix(cols[visible-1].Name, hiddenPrefix) {
+		visible--
+	}
 	if len(names) > 0 {
-		if len(names) < len(cols) {
+		if len(names) < visible {
 			return nil, c.runtimeErr(sqlerr.New(8158, 16, 1, "'%s' has more columns than were specified in the column list.", alias))
 		}
-		if len(names) > len(cols) {
+		if len(names) > visible {
 			return nil, c.runtimeErr(sqlerr.New(8159, 16, 1, "'%s' has fewer columns than were specified in the column list.", alias))
 		}
-		for i := range cols {
+		for i := range names {
 			cols[i].Name = names[i]
 		}
 	}

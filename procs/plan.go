@@ -361,6 +361,16 @@ func (c *compiler) planSpec(spec *tsql.QuerySpec, q *tsql.Query, outer *rowScope
 	if err != nil {
 		return nil, err
 	}
+	if c.dmlTarget != nil && c.dmlTarget.spec == spec {
+		// A CTE an UPDATE or DELETE changes through carries its row ids.
+		for _, t := range sc.tables {
+			if n := len(t.cols); n > 0 && t.cols[n-1].Name == rowIDColumn {
+				items.cols = append(items.cols, t.cols[n-1])
+				items.exprs = append(items.exprs, readCol(t.off+n-1))
+				items.srcs = append(items.srcs, nil)
+			}
+		}
+	}
 	nVisible := len(items.cols)
 	// HAVING.
 	var having condFn

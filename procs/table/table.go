@@ -95,6 +95,7 @@ type Table struct {
 	mu        sync.RWMutex
 	rows      []*row
 	index     []map[string]*row // per key
+	ids       map[int64]*row
 	nextID    int64
 	identNext int64 // the next identity value
 	identUsed bool
@@ -411,6 +412,10 @@ func (t *Table) reorder() {
 }
 
 func (t *Table) reindex() {
+	t.ids = make(map[int64]*row, len(t.rows))
+	for _, r := range t.rows {
+		t.ids[r.id] = r
+	}
 	for i := range t.Keys {
 		t.index[i] = make(map[string]*row, len(t.rows))
 		for _, r := range t.rows {
@@ -446,6 +451,10 @@ func (t *Table) Insert(ctx context.Context, list []rows.Row) (func(), error) {
 		t.nextID++
 		r := &row{id: t.nextID, vals: append(rows.Row(nil), vals...)}
 		t.place(r)
+		if t.ids == nil {
+			t.ids = map[int64]*row{}
+		}
+		t.ids[r.id] = r
 		for i := range t.Keys {
 			t.index[i][t.keyOf(&t.Keys[i], r.vals)] = r
 		}
@@ -473,11 +482,21 @@ type Change struct {
 }
 
 func (t *Table) byID() map[int64]*row {
-	m := make(map[int64]*row, len(t.rows))
-	for _, r := range t.rows {
-		m[r.id] = r
+	if t.ids == nil {
+		t.ids = map[int64]*row{}
 	}
-	return m
+	return t.ids
+}
+
+// Get returns the current values of a row by id (from WithRowIDs).
+func (t *Table) Get(id int64) (rows.Row, bool) {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	r := t.ids[id]
+	if r == nil {
+		return nil, false
+	}
+	return r.vals, true
 }
 
 // Update replaces rows' values after checking the table that would
