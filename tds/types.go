@@ -51,6 +51,16 @@ func (e *valueError) Error() string {
 
 func verr(kind valueErrKind, typ TypeID) error { return &valueError{kind: kind, typ: typ} }
 
+// finite refuses NaN and the infinities, which float and real cannot hold:
+// SQL Server answers such a parameter with 8023 (fuzz finding: a NaN
+// parameter decoded and then compared unequal to itself downstream).
+func finite(f float64, typ TypeID) (any, error) {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return nil, verr(verrInstance, typ)
+	}
+	return f, nil
+}
+
 // typeName is the SQL name used in messages.
 func typeName(id TypeID) string {
 	switch id {
@@ -584,14 +594,14 @@ func decodeScalar(ti *TypeInfo, data []byte) (any, error) {
 	case TypeBit, TypeBitN:
 		return data[0] != 0, nil
 	case TypeFlt4:
-		return float64(math.Float32frombits(uint32(uintN(data)))), nil
+		return finite(float64(math.Float32frombits(uint32(uintN(data)))), ti.ID)
 	case TypeFlt8:
-		return math.Float64frombits(uintN(data)), nil
+		return finite(math.Float64frombits(uintN(data)), ti.ID)
 	case TypeFltN:
 		if n == 4 {
-			return float64(math.Float32frombits(uint32(uintN(data)))), nil
+			return finite(float64(math.Float32frombits(uint32(uintN(data)))), ti.ID)
 		}
-		return math.Float64frombits(uintN(data)), nil
+		return finite(math.Float64frombits(uintN(data)), ti.ID)
 	case TypeMoney4:
 		return int64(int32(uintN(data))), nil
 	case TypeMoney:
