@@ -101,6 +101,12 @@ func (c *compiler) stmt(st tsql.Stmt) (cstmt, error) {
 		cs.cmd = cmdDDL
 	case *tsql.Unsupported:
 		cs.s = &failStmt{err: x.Err()}
+		if x.Feature == "CREATE INDEX" {
+			if ci, ok := parseCreateIndex(c.src.Text(x)); ok {
+				cs.s = ci
+			}
+		}
+		cs.cmd = cmdDDL
 	case *tsql.InsertStmt:
 		cs.s, err = c.dmlStmt(x)
 		cs.dml, cs.cmd = true, tds.CmdInsert

@@ -661,3 +661,152 @@ func (s *Session) setIdentityInsert(n procName, on bool) error {
 	s.identityInsert = t.Table
 	return nil
 }
+
+// createIndexStmt is CREATE [UNIQUE] INDEX name ON table (columns): a
+// unique index is enforced from then on (2601); a plain one changes no
+// result here, so only its table and columns are checked.
+type createIndexStmt struct {
+	unique bool
+	name   string
+	table  procName
+	cols   []string
+}
+
+// parseCreateIndex reads the parts of CREATE INDEX the engine uses from
+// the statement's text (the parser leaves it unparsed).
+func parseCreateIndex(text string) (*createIndexStmt, bool) {
+	toks := indexTokens(text)
+	ci := &createIndexStmt{}
+	i := 0
+	next := func() string {
+		if i < len(toks) {
+			i++
+			return toks[i-1]
+		}
+		return ""
+	}
+	if !strings.EqualFold(next(), "CREATE") {
+		return nil, false
+	}
+	w := next()
+	if strings.EqualFold(w, "UNIQUE") {
+		ci.unique = true
+		w = next()
+	}
+	if strings.EqualFold(w, "CLUSTERED") || strings.EqualFold(w, "NONCLUSTERED") {
+		w = next()
+	}
+	if !strings.EqualFold(w, "INDEX") {
+		return nil, false
+	}
+	ci.name = next()
+	if !strings.EqualFold(next(), "ON") {
+		return nil, false
+	}
+	var parts []string
+	for {
+		parts = append(parts, next())
+		if i < len(toks) && toks[i] == "." {
+			i++
+			continue
+		}
+		break
+	}
+	ci.table = splitName(strings.Join(parts, "."))
+	if next() != "(" {
+		return nil, false
+	}
+	for {
+		col := next()
+		if col == "" || col == ")" {
+			break
+		}
+		ci.cols = append(ci.cols, col)
+		w := next()
+		if strings.EqualFold(w, "ASC") || strings.EqualFold(w, "DESC") {
+			w = next()
+		}
+		if w != "," {
+			break
+		}
+	}
+	return ci, len(ci.cols) > 0
+}
+
+// indexTokens splits text into words, bracketed or quoted names, and the
+// punctuation ( ) , .
+func indexTokens(s string) []string {
+	var out []string
+	for i := 0; i < len(s); {
+		ch := s[i]
+		switch {
+		case ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n':
+			i++
+		case ch == '(' || ch == ')' || ch == ',' || ch == '.' || ch == ';':
+			out = append(out, string(ch))
+			i++
+		case ch == '[' || ch == '"':
+			end := byte(']')
+			if ch == '"' {
+				end = '"'
+			}
+			j := i + 1
+			var b strings.Builder
+			for j < len(s) {
+				if s[j] == end {
+					if j+1 < len(s) && s[j+1] == end {
+						b.WriteByte(end)
+						j += 2
+						continue
+					}
+					break
+				}
+				b.WriteByte(s[j])
+				j++
+			}
+			out = append(out, b.String())
+			i = j + 1
+		default:
+			j := i
+			for j < len(s) && !strings.ContainsRune(" \t\r\n(),.;[\"", rune(s[j])) {
+				j++
+			}
+			out = append(out, s[i:j])
+			i = j
+		}
+	}
+	return out
+}
+
+func (x *createIndexStmt) exec(f *frame) (flow, error) {
+	s := f.s
+	t := s.lookupTable(x.table)
+	if t == nil {
+		return flowNext, sqlerr.New(1088, 16, 12, "Cannot find the object \"%s\" because it does not exist or you do not have permissions.", x.table.written)
+	}
+	k := table.Key{Name: x.name, Index: true}
+	for _, name := range x.cols {
+		i := -1
+		for j, col := range t.Def.Columns {
+			if strings.EqualFold(col.Name, name) {
+				i = j
+			}
+		}
+		if i < 0 {
+			return flowNext, sqlerr.New(1911, 16, 1, "Column name '%s' does not exist in the target table or view.", name)
+		}
+		k.Cols = append(k.Cols, i)
+	}
+	if x.unique {
+		undo, err := t.AddKey(k)
+		if err != nil {
+			return flowNext, err
+		}
+		if t.Kind != table.Variable {
+			s.onRollback(undo)
+		}
+	}
+	s.rowCount = 0
+	s.lastError = 0
+	return flowNext, f.out.done(cmdDDL, 0, false, false)
+}

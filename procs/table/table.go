@@ -324,6 +324,20 @@ func (t *Table) keyOf(k *Key, vals rows.Row) string {
 }
 
 func (t *Table) duplicate(k *Key, vals rows.Row) error {
+	dup := dupValue(k, vals)
+	if k.Index {
+		return sqlerr.New(2601, 14, 1, "Cannot insert duplicate key row in object '%s' with unique index '%s'. The duplicate key value is %s.", t.ObjectName(), k.Name, dup)
+	}
+	kind := "UNIQUE KEY"
+	if k.Primary {
+		kind = "PRIMARY KEY"
+	}
+	return sqlerr.New(2627, 14, 1, "Violation of %s constraint '%s'. Cannot insert duplicate key in object '%s'. The duplicate key value is %s.", kind, k.Name, t.ObjectName(), dup)
+}
+
+// dupValue renders a key's values as the duplicate-key messages quote
+// them: "(1, abc)", NULL as <NULL>.
+func dupValue(k *Key, vals rows.Row) string {
 	parts := make([]string, len(k.Cols))
 	for i, c := range k.Cols {
 		if vals[c].IsNull() {
@@ -334,15 +348,7 @@ func (t *Table) duplicate(k *Key, vals rows.Row) error {
 			parts[i] = sqltype.Format(vals[c])
 		}
 	}
-	dup := "(" + strings.Join(parts, ", ") + ")"
-	if k.Index {
-		return sqlerr.New(2601, 14, 1, "Cannot insert duplicate key row in object '%s' with unique index '%s'. The duplicate key value is %s.", t.ObjectName(), k.Name, dup)
-	}
-	kind := "UNIQUE KEY"
-	if k.Primary {
-		kind = "PRIMARY KEY"
-	}
-	return sqlerr.New(2627, 14, 1, "Violation of %s constraint '%s'. Cannot insert duplicate key in object '%s'. The duplicate key value is %s.", kind, k.Name, t.ObjectName(), dup)
+	return "(" + strings.Join(parts, ", ") + ")"
 }
 
 // validate checks NOT NULL and CHECK constraints of one new row.
@@ -598,6 +604,32 @@ func (t *Table) Truncate() func() {
 		t.rows, t.identUsed, t.lastIdent = old, used, last
 		t.reindex()
 	}
+}
+
+// AddKey adds a unique index to a table that may have rows; a duplicate
+// among them is Msg 1505. The undo function drops the index again.
+func (t *Table) AddKey(k Key) (func(), error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	idx := make(map[string]*row, len(t.rows))
+	for _, r := range t.rows {
+		key := t.keyOf(&k, r.vals)
+		if idx[key] != nil {
+			return nil, sqlerr.New(1505, 16, 1, "The CREATE UNIQUE INDEX statement terminated because a duplicate key was found for the object name '%s' and the index name '%s'. The duplicate key value is %s.", t.ObjectName(), k.Name, dupValue(&k, r.vals))
+		}
+		idx[key] = r
+	}
+	t.Keys = append(t.Keys, k)
+	t.index = append(t.index, idx)
+	n := len(t.Keys)
+	return func() {
+		t.mu.Lock()
+		defer t.mu.Unlock()
+		if len(t.Keys) == n {
+			t.Keys = t.Keys[:n-1]
+			t.index = t.index[:n-1]
+		}
+	}, nil
 }
 
 // ConstraintName makes the name SQL Server gives an unnamed constraint:
