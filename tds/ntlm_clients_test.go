@@ -129,6 +129,29 @@ func TestNTLMFreeTDSTsql(t *testing.T) {
 	}
 }
 
+// FreeTDS configured with "use ntlmv2 = no" answers with an NTLM2-session
+// response, which the server refuses like a wrong password (the log says
+// why): no client needs NTLMv1 by default.
+func TestNTLMFreeTDSWithoutNTLMv2(t *testing.T) {
+	tsql := requireClient(t, "tsql")
+	srv := tdstest.Start(t, tds.Config{}, nil)
+	conf := filepath.Join(t.TempDir(), "freetds.conf")
+	body := fmt.Sprintf("[global]\n\ttds version = auto\n[emulator]\n\thost = 127.0.0.1\n\tport = %s\n\tuse ntlmv2 = no\n", port(srv.Addr))
+	if err := os.WriteFile(conf, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.CommandContext(clientCtx(t), tsql, "-S", "emulator", "-U", tdstest.WindowsUser, "-P", tdstest.WindowsPassword, "-o", "q")
+	cmd.Env = append(os.Environ(), "FREETDSCONF="+conf, "FREETDS="+conf)
+	cmd.Stdin = strings.NewReader("select 1\ngo\nexit\n")
+	out, err := cmd.CombinedOutput()
+	if err == nil || !strings.Contains(string(out), `Login failed for user 'CONTOSO\alice'.`) {
+		t.Errorf("tsql without NTLMv2: %v\n%s", err, out)
+	}
+	if n := len(srv.Handler.Logins()); n != 0 {
+		t.Errorf("%d sessions", n)
+	}
+}
+
 // pyodbc over the FreeTDS ODBC driver with UID=CONTOSO\alice runs its whole
 // client script (queries, sp_prepexec, {call}) on the NTLM session.
 func TestNTLMPyODBC(t *testing.T) {
