@@ -242,7 +242,8 @@ func (c *compiler) insert(x *tsql.InsertStmt, execSt stmt) (int64, error) {
 			source = append(source, vals)
 		}
 	case x.Query != nil:
-		p, err := c.queryPlan(x.Query, nil, false)
+		// ORDER BY is allowed here (it orders the identity values).
+		p, err := c.queryPlan(x.Query, nil, true)
 		if err != nil {
 			return 0, err
 		}
