@@ -64,7 +64,11 @@ func (c *compiler) forClause(fc *tsql.ForClause, in query.Node, top bool) (query
 		if col.Name != "" && !strings.HasPrefix(col.Name, "@") && col.Name != "*" && !strings.HasSuffix(col.Name, "()") {
 			for _, part := range strings.Split(col.Name, "/") {
 				if !validXMLName(part) {
-					return nil, c.runtimeErr(sqlerr.New(6850, 16, 1, "Column name '%s' contains an invalid XML identifier as required by FOR XML; '%s'(0x%04X) is the first character at fault.", col.Name, string([]rune(part)[0]), []rune(part)[0]))
+					bad := '/'
+					if r := []rune(part); len(r) > 0 {
+						bad = r[0]
+					}
+					return nil, c.runtimeErr(sqlerr.New(6850, 16, 1, "Column name '%s' contains an invalid XML identifier as required by FOR XML; '%s'(0x%04X) is the first character at fault.", col.Name, string(bad), bad))
 				}
 			}
 		}
@@ -321,7 +325,7 @@ func (c *compiler) methodCall(x *tsql.MethodCall, sc *rowScope) (*cexpr, error) 
 	pb, err := tsql.Parse("DECLARE @x " + typLit.Text)
 	var to sqltype.Type
 	if err == nil {
-		if d, ok := pb.Stmts[0].(*tsql.DeclareStmt); ok && len(d.Vars) == 1 && d.Vars[0].Typ != nil {
+		if d, ok := firstStmt(pb).(*tsql.DeclareStmt); ok && len(d.Vars) == 1 && d.Vars[0].Typ != nil {
 			to, err = c.dataType(d.Vars[0].Typ, true)
 		}
 	}
@@ -336,4 +340,11 @@ func (c *compiler) methodCall(x *tsql.MethodCall, sc *rowScope) (*cexpr, error) 
 		s := xmlStringValue(printable(v))
 		return castValue(sqltype.NewNVarChar(s), to, 0, false, f.dateFormat())
 	}}, nil
+}
+
+func firstStmt(b *tsql.Batch) tsql.Stmt {
+	if b == nil || len(b.Stmts) == 0 {
+		return nil
+	}
+	return b.Stmts[0]
 }

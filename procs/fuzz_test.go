@@ -21,6 +21,15 @@ func FuzzBatch(f *testing.F) {
 		"SELECT CASE WHEN 1 = 1 THEN N'a' ELSE 'b' END, IIF(1 > 2, 1, 2), COALESCE(NULL, 1)",
 		"THROW 50000, 'x', 1;",
 		"SELECT name FROM sys.procedures WHERE name LIKE 'p%' ORDER BY 1 DESC",
+		"SELECT x.a, y.b, COUNT(*) OVER (PARTITION BY x.a) FROM (VALUES (1),(2)) x(a) LEFT JOIN (VALUES (1, 'q')) y(a, b) ON y.a = x.a",
+		"SELECT k, SUM(v), STRING_AGG(CAST(v AS varchar(5)), ',') FROM (VALUES ('a', 1), ('b', NULL)) t(k, v) GROUP BY k HAVING COUNT(*) > 0 ORDER BY 2 DESC",
+		";WITH r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 3) SELECT n FROM r EXCEPT SELECT 2",
+		"SELECT * FROM (VALUES ('x', 1)) s(k, v) PIVOT (MAX(v) FOR k IN ([x], [y])) p",
+		"SELECT STUFF((SELECT ',' + v FROM (VALUES ('a')) t(v) FOR XML PATH('')), 1, 1, '')",
+		"CREATE TABLE #t (id int IDENTITY PRIMARY KEY, v varchar(3) NOT NULL DEFAULT 'x') INSERT #t (v) OUTPUT inserted.id VALUES ('a') UPDATE #t SET v = 'b' DELETE #t",
+		"DECLARE @t TABLE (a int) INSERT @t SELECT value FROM STRING_SPLIT('1,2', ',') SELECT * FROM @t t CROSS APPLY (SELECT TOP (t.a) 1 AS one) x",
+		"DECLARE c CURSOR STATIC FOR SELECT 1 OPEN c FETCH LAST FROM c CLOSE c DEALLOCATE c",
+		"SELECT a FROM (VALUES (1)) x(a) WHERE a IN (SELECT b FROM (VALUES (1)) y(b) WHERE y.b = x.a) ORDER BY a OFFSET 0 ROWS FETCH NEXT 1 ROWS ONLY",
 	} {
 		f.Add(s)
 	}

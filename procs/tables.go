@@ -222,9 +222,16 @@ func (c *compiler) tableSpec(name string, d *tsql.TableDef) (*tableSpec, error) 
 				if pair.e == nil {
 					continue
 				}
-				v, err := c.constValue(pair.e)
+				ce, err := c.expr(pair.e, nil)
 				if err != nil {
 					return nil, err
+				}
+				if !ce.konst {
+					return nil, c.runtimeErr(sqlerr.New(102, 15, 1, "Incorrect syntax near '%s'.", nearText(pair.e)))
+				}
+				v, err := ce.eval(nil, nil)
+				if err != nil {
+					return nil, c.runtimeErr(err)
 				}
 				n, err := convert(v, sqltype.TBigInt)
 				if err != nil {

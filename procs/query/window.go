@@ -335,6 +335,7 @@ func (w *Window) framed(ctx context.Context, f *WindowFunc, in []rows.Row, p []w
 	nullSkipped := false
 	for i := range p {
 		s, e := bound(fr.Start, i, true), bound(fr.End, i, false)
+		s, e = max(0, min(s, n)), max(0, min(e, n))
 		var v sqltype.Value
 		switch f.Kind {
 		case FirstValue, LastValue:
