@@ -169,10 +169,16 @@ func (t *Table) Len() int {
 	return len(t.rows)
 }
 
-func (t *Table) snapshot() []*row {
+// snapshot copies the rows (their ids and value slices, which changes
+// replace rather than modify) under the lock, so readers run without it.
+func (t *Table) snapshot() []row {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
-	return append([]*row(nil), t.rows...)
+	out := make([]row, len(t.rows))
+	for i, r := range t.rows {
+		out[i] = *r
+	}
+	return out
 }
 
 // Scan implements rows.Source.
@@ -199,20 +205,24 @@ func (t *Table) SeekColumns() []int {
 // Seek implements rows.Seeker. key must already have the column's type
 // (or one that compares equal to it).
 func (t *Table) Seek(ctx context.Context, col int, key sqltype.Value, fn func(rows.Row) bool) error {
-	return t.seek(ctx, col, key, func(r *row) bool { return fn(r.vals) })
+	return t.seek(ctx, col, key, func(r row) bool { return fn(r.vals) })
 }
 
-func (t *Table) seek(ctx context.Context, col int, key sqltype.Value, fn func(*row) bool) error {
+func (t *Table) seek(ctx context.Context, col int, key sqltype.Value, fn func(row) bool) error {
 	if key.IsNull() {
 		return nil
 	}
 	for i, k := range t.Keys {
 		if len(k.Cols) == 1 && k.Cols[0] == col {
 			t.mu.RLock()
+			var hit row
 			r := t.index[i][sqltype.Key(key, t.Coll)+"\xff"]
+			if r != nil {
+				hit = *r
+			}
 			t.mu.RUnlock()
 			if r != nil {
-				fn(r)
+				fn(hit)
 			}
 			return ctx.Err()
 		}
@@ -258,7 +268,7 @@ func (s *idSource) SeekColumns() []int { return s.t.SeekColumns() }
 
 func (s *idSource) Seek(ctx context.Context, col int, key sqltype.Value, fn func(rows.Row) bool) error {
 	buf := make(rows.Row, len(s.t.Def.Columns)+1)
-	return s.t.seek(ctx, col, key, func(r *row) bool {
+	return s.t.seek(ctx, col, key, func(r row) bool {
 		copy(buf, r.vals)
 		buf[len(buf)-1] = sqltype.NewBigInt(r.id)
 		return fn(buf)
