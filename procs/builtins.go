@@ -72,6 +72,38 @@ func (e *sessionEnv) ObjectID(name, objType string) (int, bool) {
 	return int(id), true
 }
 
+// ObjectName and ObjectSchemaName find an object of sys.objects by id in
+// the current database or the one with id dbID.
+func (e *sessionEnv) ObjectName(id, dbID int) (string, bool) {
+	o, ok := e.object(id, dbID)
+	return o.name, ok
+}
+
+func (e *sessionEnv) ObjectSchemaName(id, dbID int) (string, bool) {
+	o, ok := e.object(id, dbID)
+	return o.schema, ok
+}
+
+func (e *sessionEnv) object(id, dbID int) (object, bool) {
+	db := e.s.database
+	if dbID > 0 {
+		if dbID > len(memDatabases) {
+			return object{}, false
+		}
+		c, ok := e.s.e.cat.Database(memDatabases[dbID-1])
+		if !ok {
+			return object{}, false
+		}
+		db = c
+	}
+	for _, o := range e.s.objectsOf(context.Background(), db) {
+		if int(o.id) == id {
+			return o, true
+		}
+	}
+	return object{}, false
+}
+
 func (e *sessionEnv) IsMember(role string) (bool, bool) {
 	if strings.EqualFold(role, "public") {
 		return true, true
