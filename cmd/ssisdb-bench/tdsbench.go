@@ -1,14 +1,17 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"database/sql"
 	"fmt"
 	"io"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -33,6 +36,50 @@ func dsnFor(addr string, tls bool) string {
 		q = "database=SSISDB&encrypt=true&TrustServerCertificate=true"
 	}
 	return fmt.Sprintf("sqlserver://sa:%s@%s?%s", "yourStrong%28%21%29Password", addr, q)
+}
+
+// serveEcho is the echo server's process: the bench runs itself with
+// -serve-echo, so that the floor crosses a process boundary as the
+// emulator's round trips do. It prints its address and serves until its
+// standard input closes.
+func serveEcho() int {
+	addr, stop, err := echoServer()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer stop()
+	fmt.Println(addr)
+	io.Copy(io.Discard, os.Stdin)
+	return 0
+}
+
+// startEchoProcess runs serveEcho in a child process.
+func startEchoProcess() (string, func(), error) {
+	self, err := os.Executable()
+	if err != nil {
+		return "", nil, err
+	}
+	cmd := exec.Command(self, "-serve-echo")
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return "", nil, err
+	}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return "", nil, err
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		return "", nil, err
+	}
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil {
+		cmd.Process.Kill()
+		cmd.Wait()
+		return "", nil, fmt.Errorf("echo process: %w", err)
+	}
+	return strings.TrimSpace(line), func() { stdin.Close(); cmd.Wait() }, nil
 }
 
 // echoServer is the floor: a TCP server that writes back what it reads.
@@ -478,4 +525,25 @@ func runProbe(ctx context.Context, db *sql.DB, name, q string) queryProbe {
 func writeTemp(dir, name, text string) (string, error) {
 	p := filepath.Join(dir, name)
 	return p, os.WriteFile(p, []byte(text), 0o600)
+}
+
+// alternate measures two throughputs in alternating rounds and returns the
+// median of each, so that both see the same machine (a shared two-core
+// machine's load comes and goes).
+func alternate(rounds int, a, b func() (float64, error)) (float64, float64, error) {
+	var as, bs []float64
+	for range rounds {
+		x, err := a()
+		if err != nil {
+			return 0, 0, err
+		}
+		y, err := b()
+		if err != nil {
+			return 0, 0, err
+		}
+		as, bs = append(as, x), append(bs, y)
+	}
+	slices.Sort(as)
+	slices.Sort(bs)
+	return as[len(as)/2], bs[len(bs)/2], nil
 }
