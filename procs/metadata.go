@@ -381,8 +381,85 @@ func (s *Session) sysView(ctx context.Context, db, schema, name string) (rows.So
 		return s.sysColumns(ctx, db), true
 	case "types":
 		return sysTypes(), true
+	case "indexes":
+		return s.sysIndexes(ctx, db), true
+	case "sql_modules":
+		return s.sysModules(ctx, db), true
 	}
 	return nil, false
+}
+
+var (
+	colsIndexes = cols("object_id int!", "name sysname", "index_id int!", "type tinyint!", "type_desc nvarchar(60)",
+		"is_unique bit", "data_space_id int", "ignore_dup_key bit", "is_primary_key bit", "is_unique_constraint bit",
+		"fill_factor tinyint!", "is_padded bit", "is_disabled bit", "is_hypothetical bit", "is_ignored_in_optimization bit",
+		"allow_row_locks bit", "allow_page_locks bit", "has_filter bit", "filter_definition nvarchar(max)",
+		"compression_delay int", "suppress_dup_key_messages bit", "auto_created bit", "optimize_for_sequential_key bit")
+	colsModules = cols("object_id int!", "definition nvarchar(max)", "uses_ansi_nulls bit", "uses_quoted_identifier bit",
+		"is_schema_bound bit", "uses_database_collation bit", "is_recompiled bit", "null_on_null_input bit",
+		"execute_as_principal_id int", "uses_native_compilation bit", "inline_type bit", "is_inlineable bit")
+)
+
+// sysIndexes lists the indexes of user tables: the heap or clustered
+// index (id 0 or 1), then the nonclustered keys and unique indexes.
+func (s *Session) sysIndexes(ctx context.Context, db string) rows.Source {
+	out := &staticSource{cols: colsIndexes}
+	add := func(o object, name sqltype.Value, id int64, clustered bool, k *table.Key) {
+		typ, desc := int64(2), "NONCLUSTERED"
+		switch {
+		case k == nil:
+			typ, desc = 0, "HEAP"
+		case clustered:
+			typ, desc = 1, "CLUSTERED"
+		}
+		unique, pk, uq := false, false, false
+		if k != nil {
+			unique, pk, uq = true, k.Primary, !k.Primary && !k.Index
+		}
+		out.rows = append(out.rows, rows.Row{sqltype.NewInt(int64(o.id)), name, sqltype.NewInt(id), sqltype.NewTinyInt(typ),
+			sqltype.NewString(sqltype.NVarCharN(60), desc), sqltype.NewBit(unique), sqltype.NewInt(1), bitF, sqltype.NewBit(pk),
+			sqltype.NewBit(uq), sqltype.NewTinyInt(0), bitF, bitF, bitF, bitF, bitT, bitT, bitF,
+			sqltype.Null(sqltype.NVarCharN(sqltype.Max)), sqltype.Null(sqltype.TInt), bitF, bitF, bitF})
+	}
+	for _, o := range s.objectsOf(ctx, db) {
+		if o.ut == nil || o.typ != "U " {
+			continue
+		}
+		keys := o.ut.Keys
+		clustered := -1
+		for i, k := range keys {
+			if k.Clustered {
+				clustered = i
+				break
+			}
+		}
+		if clustered < 0 {
+			add(o, sqltype.Null(sqltype.TSysname), 0, false, nil)
+		} else {
+			add(o, nvs(keys[clustered].Name), 1, true, &keys[clustered])
+		}
+		next := int64(2)
+		for i := range keys {
+			if i != clustered {
+				add(o, nvs(keys[i].Name), next, false, &keys[i])
+				next++
+			}
+		}
+	}
+	return out
+}
+
+// sysModules gives the definitions of user procedures.
+func (s *Session) sysModules(ctx context.Context, db string) rows.Source {
+	out := &staticSource{cols: colsModules}
+	for _, o := range s.objectsOf(ctx, db) {
+		if o.proc == nil {
+			continue
+		}
+		out.rows = append(out.rows, rows.Row{sqltype.NewInt(int64(o.id)), sqltype.NewString(sqltype.NVarCharN(sqltype.Max), o.proc.text),
+			bitT, bitT, bitF, bitF, bitF, bitF, sqltype.Null(sqltype.TInt), bitF, bitF, bitF})
+	}
+	return out
 }
 
 func (s *Session) sysObjects(ctx context.Context, db, only string) rows.Source {
