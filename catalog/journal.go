@@ -14,6 +14,10 @@ type Journal interface {
 	// Record queues the objects ch names, as they are in st and m now, and
 	// returns a ticket for Wait. Tickets grow with each call.
 	Record(st *State, m Master, ch *Changes) uint64
+	// Prepare does what it can of writing ticket's changes in the
+	// caller's goroutine, outside the catalog's lock (encoding), without
+	// waiting for them to be durable. Calling it is optional.
+	Prepare(ticket uint64)
 	// Wait returns when everything recorded up to ticket is durable, or
 	// with the error that prevented it.
 	Wait(ticket uint64) error
@@ -269,11 +273,17 @@ func (c *Catalog) release(err *error) {
 // reports is recorded in order but nobody waits on it; a SYNCHRONIZED
 // start_execution waits (waitStatus) before it reports the end.
 func (c *Catalog) releaseNoWait() {
+	var ticket uint64
 	if c.journal != nil && !c.trk.pending.Empty() {
-		c.lastTicket = c.journal.Record(c.st, c.master, &c.trk.pending)
+		ticket = c.journal.Record(c.st, c.master, &c.trk.pending)
+		c.lastTicket = ticket
 		c.trk.pending.reset()
 	}
+	j := c.journal
 	c.mu.Unlock()
+	if ticket != 0 {
+		j.Prepare(ticket)
+	}
 }
 
 // durable waits for ticket and turns a storage failure into err.

@@ -314,16 +314,21 @@ func (s *Store) Record(st *catalog.State, m catalog.Master, ch *catalog.Changes)
 	return b.ticket
 }
 
-// Wait implements catalog.Journal. The caller encodes its own change set
-// (if the writer has not yet), so that encoding runs in parallel and
-// outside the catalog's lock.
-func (s *Store) Wait(ticket uint64) error {
+// Prepare implements catalog.Journal: the caller encodes its own change
+// set (unless the writer got to it first), so that encoding runs in
+// parallel and outside the catalog's lock.
+func (s *Store) Prepare(ticket uint64) {
 	s.mu.Lock()
 	b := s.unwritten[ticket]
 	s.mu.Unlock()
 	if b != nil {
 		b.once.Do(b.encode)
 	}
+}
+
+// Wait implements catalog.Journal.
+func (s *Store) Wait(ticket uint64) error {
+	s.Prepare(ticket)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for s.durable < ticket && s.err == nil {
@@ -449,25 +454,32 @@ var tableDefs = [nTables]struct {
 
 func (t table) textKey() bool { return t == tSettings || t == tWorkers }
 
-// stmtSet holds the prepared statements: put and delete per table.
+// stmtSet holds the prepared statements: per table, a put of each size in
+// putSizes (multi-row INSERTs) and a delete.
 type stmtSet struct {
-	put, del [nTables]*sql.Stmt
+	put [nTables][len(putSizes)]*sql.Stmt
+	del [nTables]*sql.Stmt
+}
+
+func dataColumn(t table) string {
+	if t == tStreams {
+		return "stream"
+	}
+	return "data"
 }
 
 func (ss *stmtSet) prepare(db *sql.DB) error {
 	for t := range nTables {
 		d := tableDefs[t]
-		cols := d.keys
-		if t == tStreams {
-			cols = append(append([]string(nil), cols...), "stream")
-		} else {
-			cols = append(append([]string(nil), cols...), "data")
-		}
-		marks := strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ")
+		cols := append(append([]string(nil), d.keys...), dataColumn(t))
+		one := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
 		var err error
-		ss.put[t], err = db.Prepare(fmt.Sprintf("INSERT OR REPLACE INTO %s (%s) VALUES (%s)", d.name, strings.Join(cols, ", "), marks))
-		if err != nil {
-			return err
+		for i, rows := range putSizes {
+			ss.put[t][i], err = db.Prepare(fmt.Sprintf("INSERT OR REPLACE INTO %s (%s) VALUES %s", d.name, strings.Join(cols, ", "),
+				strings.TrimSuffix(strings.Repeat(one+", ", rows), ", ")))
+			if err != nil {
+				return err
+			}
 		}
 		where := make([]string, len(d.keys))
 		for i, k := range d.keys {
@@ -483,8 +495,10 @@ func (ss *stmtSet) prepare(db *sql.DB) error {
 
 func (ss *stmtSet) close() {
 	for t := range nTables {
-		if ss.put[t] != nil {
-			ss.put[t].Close()
+		for _, st := range ss.put[t] {
+			if st != nil {
+				st.Close()
+			}
 		}
 		if ss.del[t] != nil {
 			ss.del[t].Close()
@@ -546,8 +560,10 @@ func (b *batch) encode() {
 	}
 }
 
-// apply writes batches in one transaction. A put or delete of a key that
-// a later one in the same transaction overwrites is skipped.
+// apply writes batches in one transaction. Range deletions run first,
+// and a put or delete they would have undone is dropped with them; of the
+// puts and deletes of one key only the last is kept; what is left touches
+// distinct keys, so it runs grouped by table, puts as multi-row INSERTs.
 func (s *Store) apply(batches []*batch) error {
 	n := 0
 	for _, b := range batches {
@@ -557,14 +573,37 @@ func (s *Store) apply(batches []*batch) error {
 		}
 		n += len(b.ops)
 	}
-	last := make(map[rowKey]int, n)
-	i := 0
+	var ranges []rowOp
+	final := make(map[rowKey]rowOp, n)
 	for _, b := range batches {
 		for _, o := range b.ops {
-			if o.kind == opPut || o.kind == opDelete {
-				last[rowKey{o.t, o.k1, o.k2, o.s}] = i
+			switch o.kind {
+			case opPut, opDelete:
+				final[rowKey{o.t, o.k1, o.k2, o.s}] = o
+			case opDeleteAll:
+				ranges = append(ranges, o)
+				for k := range final {
+					if k.t == o.t {
+						delete(final, k)
+					}
+				}
+			case opDeleteMessages:
+				ranges = append(ranges, o)
+				for k := range final {
+					if k.t == tMessages && k.k1 == o.k1 {
+						delete(final, k)
+					}
+				}
 			}
-			i++
+		}
+	}
+	var puts [nTables][]rowOp
+	var dels []rowOp
+	for _, o := range final {
+		if o.kind == opPut {
+			puts[o.t] = append(puts[o.t], o)
+		} else {
+			dels = append(dels, o)
 		}
 	}
 	tx, err := s.db.Begin()
@@ -572,42 +611,43 @@ func (s *Store) apply(batches []*batch) error {
 		return err
 	}
 	defer tx.Rollback()
-	var put, del [nTables]*sql.Stmt
-	stmt := func(set *[nTables]*sql.Stmt, from *[nTables]*sql.Stmt, t table) *sql.Stmt {
-		if set[t] == nil {
-			set[t] = tx.Stmt(from[t])
+	for _, o := range ranges {
+		if o.kind == opDeleteAll {
+			_, err = tx.Exec("DELETE FROM " + tableDefs[o.t].name)
+		} else {
+			_, err = tx.Exec("DELETE FROM messages WHERE operation_id = ?", o.k1)
 		}
-		return set[t]
+		if err != nil {
+			return fmt.Errorf("%s: %w", tableDefs[o.t].name, err)
+		}
 	}
-	i = 0
-	for _, b := range batches {
-		for _, o := range b.ops {
-			idx := i
-			i++
-			var err error
-			switch o.kind {
-			case opPut, opDelete:
-				if last[rowKey{o.t, o.k1, o.k2, o.s}] != idx {
-					continue
-				}
-				args := keyArgs(o)
-				if o.kind == opPut {
-					_, err = stmt(&put, &s.stmts.put, o.t).Exec(append(args, o.data)...)
-				} else {
-					_, err = stmt(&del, &s.stmts.del, o.t).Exec(args...)
-				}
-			case opDeleteAll:
-				_, err = tx.Exec("DELETE FROM " + tableDefs[o.t].name)
-			case opDeleteMessages:
-				_, err = tx.Exec("DELETE FROM messages WHERE operation_id = ?", o.k1)
+	for _, o := range dels {
+		if _, err := tx.Stmt(s.stmts.del[o.t]).Exec(keyArgs(o)...); err != nil {
+			return fmt.Errorf("%s: %w", tableDefs[o.t].name, err)
+		}
+	}
+	for t, ops := range puts {
+		for len(ops) > 0 {
+			i := 0
+			for len(ops) < putSizes[i] {
+				i++ // the last size is 1
 			}
-			if err != nil {
-				return fmt.Errorf("%s: %w", tableDefs[o.t].name, err)
+			size := putSizes[i]
+			args := make([]any, 0, size*3)
+			for _, o := range ops[:size] {
+				args = append(append(args, keyArgs(o)...), o.data)
 			}
+			if _, err := tx.Stmt(s.stmts.put[t][i]).Exec(args...); err != nil {
+				return fmt.Errorf("%s: %w", tableDefs[t].name, err)
+			}
+			ops = ops[size:]
 		}
 	}
 	return tx.Commit()
 }
+
+// putSizes are the row counts of the multi-row INSERTs, largest first.
+var putSizes = [...]int{64, 16, 4, 1}
 
 func keyArgs(o rowOp) []any {
 	switch {
