@@ -40,12 +40,8 @@ type declareCursorStmt struct {
 
 func (c *compiler) declareCursor(x *tsql.DeclareCursorStmt) (stmt, error) {
 	c.checkVars(x.Query)
-	for _, o := range x.Options {
-		switch o {
-		case "KEYSET", "DYNAMIC", "SCROLL_LOCKS", "OPTIMISTIC":
-			// Accepted: the cursor reads a snapshot taken at OPEN.
-		}
-	}
+	// KEYSET, DYNAMIC, SCROLL_LOCKS and OPTIMISTIC are accepted: every
+	// cursor reads the snapshot OPEN takes.
 	if x.ForUpdate {
 		return &failStmt{err: sqlerr.New(40517, 16, 1, "Keyword or statement option '%s' is not supported in this version of SQL Server.", "FOR UPDATE cursor")}, nil
 	}

@@ -348,11 +348,10 @@ func (c *compiler) bind(te tsql.TableExpr, outer *rowScope) (*fromTree, error) {
 		}
 		return leaf(&scopeTable{alias: alias, aliased: x.Alias != "", written: alias}, nil, node), nil
 	case *tsql.OpenRowset:
-		node, cols, err := c.openRowset(x)
+		node, err := c.openRowset(x)
 		if err != nil {
 			return nil, err
 		}
-		_ = cols
 		return leaf(&scopeTable{alias: x.Alias, aliased: x.Alias != "", written: x.Alias}, nil, node), nil
 	case *tsql.PivotTable:
 		node, err := c.pivot(x, outer)
@@ -862,9 +861,9 @@ func (n *splitNode) Run(ctx context.Context, fn func(rows.Row) (bool, error)) er
 	return nil
 }
 
-func (c *compiler) openRowset(x *tsql.OpenRowset) (query.Node, []rows.Column, error) {
+func (c *compiler) openRowset(x *tsql.OpenRowset) (query.Node, error) {
 	if !x.Bulk {
-		return nil, nil, c.runtimeErr(sqlerr.New(40517, 16, 1, "Keyword or statement option '%s' is not supported in this version of SQL Server.", "OPENROWSET"))
+		return nil, c.runtimeErr(sqlerr.New(40517, 16, 1, "Keyword or statement option '%s' is not supported in this version of SQL Server.", "OPENROWSET"))
 	}
 	single := ""
 	for _, o := range x.Options {
@@ -874,11 +873,11 @@ func (c *compiler) openRowset(x *tsql.OpenRowset) (query.Node, []rows.Column, er
 		}
 	}
 	if single == "" {
-		return nil, nil, c.runtimeErr(sqlerr.New(40517, 16, 1, "Keyword or statement option '%s' is not supported in this version of SQL Server.", "OPENROWSET(BULK) without SINGLE_BLOB"))
+		return nil, c.runtimeErr(sqlerr.New(40517, 16, 1, "Keyword or statement option '%s' is not supported in this version of SQL Server.", "OPENROWSET(BULK) without SINGLE_BLOB"))
 	}
 	file, err := c.expr(x.File, nil)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	typ := sqltype.VarBinaryN(sqltype.Max)
 	switch single {
@@ -892,7 +891,7 @@ func (c *compiler) openRowset(x *tsql.OpenRowset) (query.Node, []rows.Column, er
 		name = x.Columns[0]
 	}
 	cols := []rows.Column{{Name: name, Type: typ, Nullable: true}}
-	return &bulkNode{file: file, cols: cols}, cols, nil
+	return &bulkNode{file: file, cols: cols}, nil
 }
 
 // bulkNode reads one file as a single row through the catalog, which

@@ -137,8 +137,7 @@ func tempName(t *table.Table) string {
 	if strings.HasPrefix(t.Name, "##") {
 		return t.Name
 	}
-	suffix := strings.ToUpper(strings.TrimLeft(strings.Repeat("0", 12)+itoaHex(uint32(-t.ID)), ""))
-	suffix = suffix[len(suffix)-12:]
+	suffix := "0000" + itoaHex(uint32(-t.ID))
 	pad := 128 - len([]rune(t.Name)) - len(suffix)
 	if pad < 1 {
 		pad = 1
@@ -206,7 +205,8 @@ func (s *Session) objectInfo(ctx context.Context, name string) (int32, string, b
 	}
 	if strings.EqualFold(schema, "sys") || strings.EqualFold(schema, "information_schema") {
 		if _, ok := s.resolveView(nil, n); ok {
-			return -stableID(db, schema, n.name) % 1000000, "V", true
+			// System views have negative ids.
+			return -(stableID("", schema, n.name) % 1000000) - 1, "V", true
 		}
 		return 0, "", false
 	}
