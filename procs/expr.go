@@ -681,13 +681,18 @@ func (c *compiler) caseExpr(x *tsql.CaseExpr, sc *rowScope) (*cexpr, error) {
 		arms = append(arms, a)
 	}
 	var els *cexpr
+	nullable := x.Else == nil
+	for _, a := range arms {
+		nullable = nullable || a.res.nullable
+	}
 	if x.Else != nil {
 		if els, err = c.expr(x.Else, sc); err != nil {
 			return nil, err
 		}
 		typ = resultType(typ, els.typ)
+		nullable = nullable || els.nullable
 	}
-	return &cexpr{typ: typ, nullable: true, eval: func(f *frame, r rows.Row) (sqltype.Value, error) {
+	return &cexpr{typ: typ, nullable: nullable, eval: func(f *frame, r rows.Row) (sqltype.Value, error) {
 		var ov sqltype.Value
 		if operand != nil {
 			v, err := operand.eval(f, r)

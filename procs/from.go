@@ -163,16 +163,30 @@ func markPushable(t *fromTree, nullable bool) {
 // left one's columns.
 func (c *compiler) joinTrees(kind tsql.JoinKind, l, r *fromTree, on tsql.Expr, outer *rowScope) *fromTree {
 	t := &fromTree{join: kind, left: l, right: r, on: conjuncts(on, nil), outer: outer, width: l.width + r.width}
+	// The side an outer join pads with NULLs has nullable columns (the
+	// result set metadata says so).
+	lNull := kind == tsql.RightJoin || kind == tsql.FullJoin
+	rNull := kind == tsql.LeftJoin || kind == tsql.FullJoin || kind == tsql.OuterApply
 	for _, x := range l.tables {
-		cp := *x
-		t.tables = append(t.tables, &cp)
+		t.tables = append(t.tables, copyTable(x, 0, lNull))
 	}
 	for _, x := range r.tables {
-		cp := *x
-		cp.off += l.width
-		t.tables = append(t.tables, &cp)
+		t.tables = append(t.tables, copyTable(x, l.width, rNull))
 	}
 	return t
+}
+
+func copyTable(x *scopeTable, shift int, nullable bool) *scopeTable {
+	cp := *x
+	cp.off += shift
+	if nullable {
+		cp.cols = make([]rows.Column, len(x.cols))
+		for i, c := range x.cols {
+			c.Nullable = true
+			cp.cols[i] = c
+		}
+	}
+	return &cp
 }
 
 // refTables returns the tables (of sc, by position in sc.tables) an
