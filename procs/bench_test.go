@@ -235,3 +235,26 @@ func BenchmarkJoinMessages(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkTableLoop is a WHILE loop of 10,000 iterations that inserts
+// into a #temp table with a primary key and reads the row back by key:
+// each statement is planned when it runs.
+func BenchmarkTableLoop(b *testing.B) {
+	s := testSession(b, Config{})
+	const src = `CREATE TABLE #loop (id int PRIMARY KEY, v int)
+DECLARE @i int = 0, @v int
+WHILE @i < 10000
+BEGIN
+  INSERT INTO #loop VALUES (@i, @i * 2)
+  SELECT @v = v FROM #loop WHERE id = @i
+  SET @i += 1
+END
+DROP TABLE #loop`
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := s.Batch(ctx, src, discard{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
