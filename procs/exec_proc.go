@@ -254,7 +254,7 @@ func (x *execStmt) exec(f *frame) (flow, error) {
 		f.vars[x.rcSlot], _ = assignConvert(sqltype.NewInt(int64(res.status)), f.mod.varTypes[x.rcSlot])
 	}
 	s.rowCount = keep // EXECUTE preserves @@ROWCOUNT
-	if f.level == 0 && !s.inRPC {
+	if f.level == 0 && !s.inRPC && f.out.capture == nil {
 		if err := f.out.w.ReturnStatus(res.status); err != nil {
 			return flowNext, err
 		}
