@@ -101,9 +101,15 @@ func (j *NestedLoop) Run(ctx context.Context, fn func(rows.Row) (bool, error)) e
 		matched = make([]bool, len(right))
 	}
 	stopped := false
+	n := 0
 	err = j.Left.Run(ctx, func(l rows.Row) (bool, error) {
 		hit := false
 		for i, r := range right {
+			if n++; n%4096 == 0 {
+				if err := ctx.Err(); err != nil {
+					return false, err
+				}
+			}
 			row := cb.join(l, r)
 			if j.Pred != nil {
 				ok, err := j.Pred(ctx, row)

@@ -344,3 +344,29 @@ func TestWindow(t *testing.T) {
 		t.Fatalf("ntile and a moving sum %q", got)
 	}
 }
+
+// endless is a source of rows that never ends by itself.
+type endless struct{ n int }
+
+func (e *endless) Columns() []rows.Column { return []rows.Column{{Name: "n", Type: sqltype.TInt}} }
+func (e *endless) Scan(ctx context.Context, fn func(rows.Row) bool) error {
+	r := rows.Row{sqltype.NewInt(1)}
+	for fn(r) {
+		e.n++
+	}
+	return nil
+}
+
+func TestScanStopsWhenCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	src := &endless{}
+	err := (&Scan{Source: src}).Run(ctx, func(rows.Row) (bool, error) {
+		if src.n == 10 {
+			cancel()
+		}
+		return true, nil
+	})
+	if err != context.Canceled || src.n > 5000 {
+		t.Fatalf("scan after cancel: %v after %d rows", err, src.n)
+	}
+}

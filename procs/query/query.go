@@ -37,7 +37,14 @@ func (s *Scan) Columns() []rows.Column { return s.Source.Columns() }
 
 func (s *Scan) Run(ctx context.Context, fn func(rows.Row) (bool, error)) error {
 	var ferr error
+	n := 0
 	err := s.Source.Scan(ctx, func(r rows.Row) bool {
+		// A long scan stops when the request is cancelled (ATTENTION).
+		if n++; n%4096 == 0 {
+			if ferr = ctx.Err(); ferr != nil {
+				return false
+			}
+		}
 		ok, err := fn(r)
 		if err != nil {
 			ferr = err
