@@ -1,8 +1,11 @@
-// Package query runs relational plans over row sources: scan, point seek,
-// filter, project, sort and top. It knows nothing of T-SQL: the engine
-// compiles a SELECT into a Plan whose predicates and projections are Go
-// closures over a row, so the query engine can grow (joins, aggregates,
-// windows) behind the same Node interface without touching the parser.
+// Package query runs relational plans over row sources: scans and point
+// seeks, filters and projections, joins (hash, index nested loops through
+// a rows.Seeker, nested loops, APPLY), grouping with aggregates, window
+// functions, DISTINCT and the set operations, sorts, TOP/OFFSET limits and
+// recursive unions. It knows nothing of T-SQL: the engine compiles a
+// query into Nodes whose predicates and expressions are Go closures over
+// a row. Rows passed to a callback are only valid during the call; nodes
+// that keep rows (sorts, hash tables, windows) copy them.
 package query
 
 import (
