@@ -14,12 +14,15 @@
 //
 // # Durability
 //
-// Record only queues; Wait returns when a ticket is committed. The writer
-// takes every queued change set at once into one SQLite transaction (group
-// commit): with many sessions, one fsync covers many calls. A call that
-// changed nothing records nothing. A write is a row per changed object
-// (JSON), never the whole state, so the cost of a call does not grow with
-// the number of executions kept. Messages are append-only rows.
+// Record only copies what changed and queues it; Prepare (or Wait) encodes
+// it in the caller's goroutine once the catalog's lock is released; Wait
+// returns when the ticket is committed. The writer takes every queued
+// change set at once into one SQLite transaction (group commit): with many
+// sessions, one fsync covers many calls, and rows go in as multi-row
+// INSERTs. A call that changed nothing records nothing. A write is a row
+// per changed object (JSON), never the whole state, so the cost of a call
+// does not grow with the number of executions kept. Messages are
+// append-only rows.
 //
 // After a storage failure every later Wait fails with it: the catalog
 // turns that into error 9001 and nothing is reported as done that would
