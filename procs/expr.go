@@ -87,6 +87,24 @@ func (c *compiler) expr(e tsql.Expr, sc *rowScope) (*cexpr, error) {
 		return c.expr(x.X, sc)
 	case *tsql.MethodCall:
 		return c.methodCall(x, sc)
+	case *tsql.TrimExpr:
+		return c.trim(x, sc)
+	case *tsql.OdbcLiteral:
+		// {d '...'}, {t '...'} and {ts '...'} are datetime values.
+		v, err := castValue(sqltype.NewVarChar(x.Value), sqltype.TDateTime, 0, false, sqltype.DateMDY)
+		if err != nil {
+			return nil, c.runtimeErr(err)
+		}
+		return constExpr(v), nil
+	case *tsql.ParseExpr:
+		// PARSE reads a string in a culture; this engine knows en-US, where
+		// it reads as CAST does.
+		if x.Culture != nil {
+			if lit, ok := x.Culture.(*tsql.Literal); !ok || !strings.EqualFold(lit.Text, "en-US") {
+				return nil, c.runtimeErr(sqlerr.New(40517, 16, 1, "Keyword or statement option '%s' is not supported in this version of SQL Server.", "PARSE with a culture other than en-US"))
+			}
+		}
+		return c.cast(x.X, x.Typ, nil, x.Try, sc)
 	case *tsql.UnsupportedExpr:
 		return nil, c.runtimeErr(x.Err())
 	case *tsql.DefaultExpr:
@@ -827,4 +845,48 @@ func (c *compiler) dataType(dt *tsql.DataType, cast bool) (sqltype.Type, error) 
 		}
 	}
 	return t, nil
+}
+
+// trim is TRIM([LEADING|TRAILING|BOTH] [chars FROM] x): chars default to a
+// space.
+func (c *compiler) trim(x *tsql.TrimExpr, sc *rowScope) (*cexpr, error) {
+	a, err := c.expr(x.X, sc)
+	if err != nil {
+		return nil, err
+	}
+	var chars *cexpr
+	if x.Chars != nil {
+		if chars, err = c.expr(x.Chars, sc); err != nil {
+			return nil, err
+		}
+	}
+	t := a.typ
+	if !t.Kind.IsString() {
+		t = sqltype.VarCharN(8000)
+	}
+	where := x.Where
+	return &cexpr{typ: t, nullable: a.nullable, eval: func(f *frame, r rows.Row) (sqltype.Value, error) {
+		v, err := a.eval(f, r)
+		if err != nil || v.IsNull() {
+			return sqltype.Null(t), err
+		}
+		set := " "
+		if chars != nil {
+			cv, err := chars.eval(f, r)
+			if err != nil || cv.IsNull() {
+				return sqltype.Null(t), err
+			}
+			set = printable(cv)
+		}
+		s := printable(v)
+		switch where {
+		case "LEADING":
+			s = strings.TrimLeft(s, set)
+		case "TRAILING":
+			s = strings.TrimRight(s, set)
+		default:
+			s = strings.Trim(s, set)
+		}
+		return sqltype.NewString(t, s), nil
+	}}, nil
 }
