@@ -95,6 +95,11 @@ func (c *Catalog) DefineWorker(ctx context.Context, cfg scaleout.WorkerConfig) (
 	return w, c.workersChanged(err)
 }
 
+// RecordWorkers saves the master's worker agents after a change made on the
+// master directly (the control surface registers workers and sets their
+// MaxTaskCount there); it returns masterErr, the change's own error.
+func (c *Catalog) RecordWorkers(masterErr error) error { return c.workersChanged(masterErr) }
+
 // workersChanged records the master's worker agents after a change the
 // master accepted (masterErr nil) and returns the call's error.
 func (c *Catalog) workersChanged(masterErr error) (err error) {

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -144,10 +145,11 @@ func New(cfg Config, opts Options) (em *Emulator, err error) {
 	}
 
 	e.Engine = procs.New(procs.Config{
-		Catalog:     ssisdb.NewAdapter(e.Catalog),
-		Clock:       e.clk,
-		Logger:      e.log.With("part", "engine"),
-		Procs:       append(ssisdb.Procs(e.Catalog), ssisdb.ControlProcs(e.Catalog, sim)...),
+		Catalog: ssisdb.NewAdapter(e.Catalog),
+		Clock:   e.clk,
+		Logger:  e.log.With("part", "engine"),
+		Procs: slices.Concat(ssisdb.Procs(e.Catalog), ssisdb.ControlProcs(e.Catalog, sim),
+			ssisdb.WorkerControlProcs(e.Catalog, e.Master)),
 		ServerName:  cfg.ServerName,
 		MachineName: machine,
 	})
