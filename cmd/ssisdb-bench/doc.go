@@ -360,7 +360,7 @@ The short versions run in ` + "`go test ./...`" + ` (and so in CI); none of them
 |---|---|
 | client disconnects mid-batch, during a SYNCHRONIZED wait, during the TLS handshake | ` + "`cmd/ssisdb-emulator/faults_test.go`" + ` TestClientDisconnects |
 | ATTENTION storms (driver cancellations on many sessions; a raw burst of ATTENTION packets) | TestAttentionStorm |
-| ` + "`kill -9`" + ` under load with ` + "`--data-dir`" + `, restart, nothing acknowledged lost | TestKillNineWithDataDir (skips, saying why, while ` + "`--data-dir`" + ` is refused) |
+| ` + "`kill -9`" + ` under load with ` + "`--data-dir`" + `, restart, nothing acknowledged lost | TestKillNineWithDataDir (it skips, saying why, on a build that refuses ` + "`--data-dir`" + `) |
 | worker lost during runs: retried on another worker, or ended unexpectedly (6) | TestWorkerLoss |
 | truncated, oversized, mis-typed and random packets while a go-mssqldb session keeps working; no goroutine leak | ` + "`tds/hostile_test.go`" + ` TestHostileClients |
 | wire decoders fuzzed (packet reader, PRELOGIN, LOGIN7, RPC, TransMgrReq, a live connection) | ` + "`tds`" + ` FuzzPacketReader, FuzzPrelogin, FuzzLogin7, FuzzRPC, FuzzTransMgr, FuzzConn (see Fuzzing) |

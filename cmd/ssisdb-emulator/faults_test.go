@@ -363,7 +363,7 @@ func TestWorkerLoss(t *testing.T) {
 	w1, w2 := uuid.MustParse("11111111-0000-0000-0000-000000000001"), uuid.MustParse("22222222-0000-0000-0000-000000000002")
 	cfg := emulator.Defaults()
 	cfg.Addr, cfg.HTTPAddr, cfg.NoDemo = "127.0.0.1:0", "", false
-	cfg.Workers = []emulator.Worker{{ID: w1.String(), MaxTaskCount: 20}, {ID: w2.String(), MaxTaskCount: 20}}
+	cfg.Workers = []emulator.Worker{{ID: w1.String(), MaxTaskCount: 8}, {ID: w2.String(), MaxTaskCount: 8}} // 16 runs fill both
 	cfg.Packages = []runner.Rule{{Folder: "*", Project: "*", Package: "*", Outcome: runner.Succeed, Duration: 10 * time.Minute}}
 	if err := cfg.Validate("test"); err != nil {
 		t.Fatal(err)
@@ -591,6 +591,13 @@ func TestKillNineWithDataDir(t *testing.T) {
 	db2 := openFaultDB(t, dsn, nil)
 	mu.Lock()
 	defer mu.Unlock()
+	startedN := 0
+	for _, started := range created {
+		if started {
+			startedN++
+		}
+	}
+	t.Logf("%d executions acknowledged as created before the kill, %d of them as started", len(created), startedN)
 	for id, started := range created {
 		var status int64
 		err := db2.QueryRow("SELECT status FROM SSISDB.catalog.executions WHERE execution_id = @p1", id).Scan(&status)
