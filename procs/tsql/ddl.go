@@ -161,11 +161,7 @@ func (p *parser) parseDrop() Stmt {
 		}
 		p.next()
 	}
-	if !p.ok() {
-		return nil
-	}
-	p.finish(&s.StmtBase)
-	return s
+	return p.finished(s, &s.StmtBase)
 }
 
 // ---------------------------------------------------------------------------
@@ -358,11 +354,7 @@ func (p *parser) parseCreateTable(sb StmtBase) Stmt {
 		}
 		break
 	}
-	if !p.ok() {
-		return nil
-	}
-	p.finish(&s.StmtBase)
-	return s
+	return p.finished(s, &s.StmtBase)
 }
 
 // parseTableDef parses ( column | constraint | INDEX, ... ).
@@ -890,11 +882,7 @@ func (p *parser) parseCreateLogin(sb StmtBase) Stmt {
 		p.fail()
 		return nil
 	}
-	if !p.ok() {
-		return nil
-	}
-	p.finish(&s.StmtBase)
-	return s
+	return p.finished(s, &s.StmtBase)
 }
 
 func (p *parser) parseAlterLogin(sb StmtBase) Stmt {
@@ -921,11 +909,7 @@ func (p *parser) parseAlterLogin(sb StmtBase) Stmt {
 		p.fail()
 		return nil
 	}
-	if !p.ok() {
-		return nil
-	}
-	p.finish(&s.StmtBase)
-	return s
+	return p.finished(s, &s.StmtBase)
 }
 
 func (p *parser) parseCreateUser(sb StmtBase) Stmt {
@@ -959,11 +943,7 @@ func (p *parser) parseCreateUser(sb StmtBase) Stmt {
 	if p.acceptKw(kwWITH) {
 		s.Options = p.parsePrincipalOptions()
 	}
-	if !p.ok() {
-		return nil
-	}
-	p.finish(&s.StmtBase)
-	return s
+	return p.finished(s, &s.StmtBase)
 }
 
 func (p *parser) parseAlterUser(sb StmtBase) Stmt {
@@ -978,11 +958,7 @@ func (p *parser) parseAlterUser(sb StmtBase) Stmt {
 		return nil
 	}
 	s.Options = p.parsePrincipalOptions()
-	if !p.ok() {
-		return nil
-	}
-	p.finish(&s.StmtBase)
-	return s
+	return p.finished(s, &s.StmtBase)
 }
 
 func (p *parser) parseCreateRole(sb StmtBase, server bool) Stmt {
@@ -1117,9 +1093,5 @@ func (p *parser) parsePermission() Stmt {
 		}
 		s.As = n
 	}
-	if !p.ok() {
-		return nil
-	}
-	p.finish(&s.StmtBase)
-	return s
+	return p.finished(s, &s.StmtBase)
 }

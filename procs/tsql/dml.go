@@ -85,11 +85,7 @@ func (p *parser) parseInsert(with []*CTE) Stmt {
 		p.fail()
 		return nil
 	}
-	if !p.ok() {
-		return nil
-	}
-	p.finish(&s.StmtBase)
-	return s
+	return p.finished(s, &s.StmtBase)
 }
 
 // parseColumnList parses (c, t.c, ...) for INSERT: the last part of each
@@ -152,11 +148,7 @@ func (p *parser) parseUpdate(with []*CTE) Stmt {
 	if p.isKw(kwOPTION) {
 		s.Options = p.parseQueryOptions()
 	}
-	if !p.ok() {
-		return nil
-	}
-	p.finish(&s.StmtBase)
-	return s
+	return p.finished(s, &s.StmtBase)
 }
 
 // parseSetItem parses one assignment of UPDATE ... SET.
@@ -246,9 +238,5 @@ func (p *parser) parseDelete(with []*CTE) Stmt {
 	if p.isKw(kwOPTION) {
 		s.Options = p.parseQueryOptions()
 	}
-	if !p.ok() {
-		return nil
-	}
-	p.finish(&s.StmtBase)
-	return s
+	return p.finished(s, &s.StmtBase)
 }

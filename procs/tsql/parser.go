@@ -356,6 +356,16 @@ func (p *parser) finish(s *StmtBase) {
 	s.End = p.lastEnd
 }
 
+// finished ends statement s, whose base is sb, the way most statement
+// parsers end: nil when parsing failed on the way, else s finished.
+func (p *parser) finished(s Stmt, sb *StmtBase) Stmt {
+	if !p.ok() {
+		return nil
+	}
+	p.finish(sb)
+	return s
+}
+
 // finishCompound ends IF and WHILE, whose inner statement took any semicolon.
 func (p *parser) finishCompound(s *StmtBase) { s.End = p.lastEnd }
 
@@ -720,11 +730,7 @@ func (p *parser) skipUnsupportedFrom(sb StmtBase, feature string, mode skipMode,
 		}
 		p.next()
 	}
-	if !p.ok() {
-		return nil
-	}
-	p.finish(&s.StmtBase)
-	return s
+	return p.finished(s, &s.StmtBase)
 }
 
 // continuesUnsupported reports whether a statement word at the current

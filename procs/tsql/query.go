@@ -9,11 +9,7 @@ import (
 func (p *parser) parseSelectStmt(with []*CTE) Stmt {
 	s := &SelectStmt{StmtBase: p.stmtBase()}
 	s.Query = p.parseQueryBody(p.pos(), with)
-	if !p.ok() {
-		return nil
-	}
-	p.finish(&s.StmtBase)
-	return s
+	return p.finished(s, &s.StmtBase)
 }
 
 // parseWithStmt parses WITH cte, ... followed by the statement that uses it.

@@ -44,11 +44,7 @@ func (p *parser) parseDeclare() Stmt {
 			break
 		}
 	}
-	if !p.ok() {
-		return nil
-	}
-	p.finish(&s.StmtBase)
-	return s
+	return p.finished(s, &s.StmtBase)
 }
 
 // cursorOptionWords are the words of DECLARE CURSOR's options.
@@ -118,11 +114,7 @@ func (p *parser) parseDeclareCursor(sb StmtBase) Stmt {
 			return nil
 		}
 	}
-	if !p.ok() {
-		return nil
-	}
-	p.finish(&s.StmtBase)
-	return s
+	return p.finished(s, &s.StmtBase)
 }
 
 // ---------------------------------------------------------------------------
@@ -171,11 +163,7 @@ func (p *parser) parseSet() Stmt {
 			return p.skipUnsupportedFrom(sb, "SET CURSOR", skipToBoundary, false)
 		}
 		s.Value = p.parseScalar()
-		if !p.ok() {
-			return nil
-		}
-		p.finish(&s.StmtBase)
-		return s
+		return p.finished(s, &s.StmtBase)
 	case t.kind == tEOF || t.isOp(opSemi) || t.kind == tIdent && statementKeyword(t.kw):
 		// A SET with nothing of its own after it: SQL Server names the SET.
 		p.failText(setIdx, ErrSyntaxKeyword, 1, "Incorrect syntax near the keyword 'SET'.")
@@ -310,11 +298,7 @@ func (p *parser) parseSet() Stmt {
 		}
 		p.parseToggle(&s.Toggle)
 	}
-	if !p.ok() {
-		return nil
-	}
-	p.finish(&s.StmtBase)
-	return s
+	return p.finished(s, &s.StmtBase)
 }
 
 // unknownSetOption answers SET with a word that names no option: Msg 195
@@ -540,11 +524,7 @@ func (p *parser) beginTranTail(sb StmtBase, distributed bool) Stmt {
 			s.MarkDesc = p.parsePrimary()
 		}
 	}
-	if !p.ok() {
-		return nil
-	}
-	p.finish(&s.StmtBase)
-	return s
+	return p.finished(s, &s.StmtBase)
 }
 
 // parseTranName parses an optional transaction or savepoint name.
@@ -605,11 +585,7 @@ func (p *parser) parseWaitFor() Stmt {
 		return nil
 	}
 	s.Value = p.parseScalar()
-	if !p.ok() {
-		return nil
-	}
-	p.finish(&s.StmtBase)
-	return s
+	return p.finished(s, &s.StmtBase)
 }
 
 func (p *parser) parseRaiserror() Stmt {
@@ -653,11 +629,7 @@ func (p *parser) parseRaiserror() Stmt {
 			}
 		}
 	}
-	if !p.ok() {
-		return nil
-	}
-	p.finish(&s.StmtBase)
-	return s
+	return p.finished(s, &s.StmtBase)
 }
 
 func (p *parser) parseThrow() Stmt {
@@ -681,11 +653,7 @@ func (p *parser) parseThrow() Stmt {
 		return nil
 	}
 	s.State = p.parseScalar()
-	if !p.ok() {
-		return nil
-	}
-	p.finish(&s.StmtBase)
-	return s
+	return p.finished(s, &s.StmtBase)
 }
 
 func (p *parser) parseCommitRollback() Stmt {
@@ -1068,9 +1036,5 @@ func (p *parser) parseFetch() Stmt {
 			}
 		}
 	}
-	if !p.ok() {
-		return nil
-	}
-	p.finish(&s.StmtBase)
-	return s
+	return p.finished(s, &s.StmtBase)
 }
