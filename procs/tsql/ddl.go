@@ -326,10 +326,7 @@ func (p *parser) parseCreateTable(sb StmtBase) Stmt {
 	if p.isKw(kwAS) {
 		// CREATE TABLE ... AS SELECT, AS NODE, AS EDGE, AS FileTable.
 		p.i--
-		for p.i > 0 && !p.toks[p.i].isKw(kwCREATE) {
-			p.i--
-		}
-		return p.skipUnsupportedFrom(sb, "CREATE TABLE AS", skipToBoundary, true)
+		return p.skipStatementFrom(sb, kwCREATE, "CREATE TABLE AS")
 	}
 	s.Def = p.parseTableDef()
 	// Storage clauses: ON filegroup, TEXTIMAGE_ON, FILESTREAM_ON, WITH (...).
@@ -867,10 +864,7 @@ func (p *parser) parseCreateLogin(sb StmtBase) Stmt {
 		p.next()
 		if !p.acceptKw(kwWINDOWS) {
 			what := "CREATE LOGIN FROM " + strings.ToUpper(p.tok().val)
-			for p.i > 0 && !p.toks[p.i].isKw(kwCREATE) {
-				p.i--
-			}
-			return p.skipUnsupportedFrom(sb, what, skipToBoundary, true)
+			return p.skipStatementFrom(sb, kwCREATE, what)
 		}
 		s.FromWindows = true
 		if p.acceptKw(kwWITH) {
@@ -901,10 +895,7 @@ func (p *parser) parseAlterLogin(sb StmtBase) Stmt {
 	case p.acceptKw(kwWITH):
 		s.Options = p.parsePrincipalOptions()
 	case p.isKw(kwADD) || p.isKw(kwDROP):
-		for p.i > 0 && !p.toks[p.i].isKw(kwALTER) {
-			p.i--
-		}
-		return p.skipUnsupportedFrom(sb, "ALTER LOGIN ... CREDENTIAL", skipToBoundary, true)
+		return p.skipStatementFrom(sb, kwALTER, "ALTER LOGIN ... CREDENTIAL")
 	default:
 		p.fail()
 		return nil
@@ -935,10 +926,7 @@ func (p *parser) parseCreateUser(sb StmtBase) Stmt {
 		s.WithoutLogin = true
 	case p.isKw(kwFROM) || p.isKw(kwFOR):
 		what := "CREATE USER FROM " + strings.ToUpper(p.peek(1).val)
-		for p.i > 0 && !p.toks[p.i].isKw(kwCREATE) {
-			p.i--
-		}
-		return p.skipUnsupportedFrom(sb, what, skipToBoundary, true)
+		return p.skipStatementFrom(sb, kwCREATE, what)
 	}
 	if p.acceptKw(kwWITH) {
 		s.Options = p.parsePrincipalOptions()

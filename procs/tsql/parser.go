@@ -648,23 +648,11 @@ func (p *parser) parseStatement(first bool) Stmt {
 			return nil
 		}
 		return p.parseThrow()
-	case kwDBCC:
-		return p.skipUnsupported("DBCC", skipToBoundary)
-	case kwBACKUP:
-		return p.skipUnsupported("BACKUP", skipToBoundary)
-	case kwRESTORE:
-		return p.skipUnsupported("RESTORE", skipToBoundary)
 	case kwBULK:
 		return p.skipUnsupported("BULK INSERT", skipToBoundary)
-	case kwCHECKPOINT:
-		return p.skipUnsupported("CHECKPOINT", skipToBoundary)
-	case kwKILL:
-		return p.skipUnsupported("KILL", skipToBoundary)
-	case kwSHUTDOWN:
-		return p.skipUnsupported("SHUTDOWN", skipToBoundary)
-	case kwRECONFIGURE:
-		return p.skipUnsupported("RECONFIGURE", skipToBoundary)
-	case kwREADTEXT, kwWRITETEXT, kwUPDATETEXT, kwSETUSER, kwDUMP, kwLOAD:
+	case kwDBCC, kwBACKUP, kwRESTORE, kwCHECKPOINT, kwKILL, kwSHUTDOWN, kwRECONFIGURE,
+		kwREADTEXT, kwWRITETEXT, kwUPDATETEXT, kwSETUSER, kwDUMP, kwLOAD:
+		// The statement's word in upper case is the keyword's own name.
 		return p.skipUnsupported(strings.ToUpper(t.val), skipToBoundary)
 	case kwENABLE, kwDISABLE:
 		if p.peek(1).isKw(kwTRIGGER) {
@@ -693,6 +681,16 @@ const (
 // Unsupported node that spans as far as mode says.
 func (p *parser) skipUnsupported(feature string, mode skipMode) Stmt {
 	return p.skipUnsupportedFrom(p.stmtBase(), feature, mode, false)
+}
+
+// skipStatementFrom steps back to the statement's first word, first, which
+// the parser had already read past, and skips the whole statement as an
+// unsupported option.
+func (p *parser) skipStatementFrom(sb StmtBase, first keyword, feature string) Stmt {
+	for p.i > 0 && !p.toks[p.i].isKw(first) {
+		p.i--
+	}
+	return p.skipUnsupportedFrom(sb, feature, skipToBoundary, true)
 }
 
 func (p *parser) skipUnsupportedFrom(sb StmtBase, feature string, mode skipMode, option bool) Stmt {
