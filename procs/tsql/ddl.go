@@ -618,11 +618,7 @@ func (p *parser) parseKeyColumns() []*OrderItem {
 		}
 		o := &OrderItem{Base: Base{p.pos()}, Expr: &ColumnRef{Base: Base{p.pos()}, Column: t.val}}
 		p.next()
-		if p.acceptKw(kwDESC) {
-			o.Desc = true
-		} else {
-			p.acceptKw(kwASC)
-		}
+		o.Desc = p.parseSortOrder()
 		out = append(out, o)
 		if !p.acceptOp(opComma) {
 			break

@@ -28,16 +28,11 @@ func (p *parser) parseOutput() []*OutputClause {
 	for p.ok() && p.isKw(kwOUTPUT) {
 		o := &OutputClause{Base: Base{p.pos()}}
 		p.next()
-		for p.ok() {
-			it := p.parseSelectItem()
-			if it == nil {
-				return nil
-			}
-			o.Items = append(o.Items, it)
-			if !p.acceptOp(opComma) {
-				break
-			}
+		items, ok := p.parseSelectItems()
+		if !ok {
+			return nil
 		}
+		o.Items = items
 		if p.acceptKw(kwINTO) {
 			o.Into = p.parseDMLTarget()
 			if p.isOp(opLParen) {
@@ -137,13 +132,7 @@ func (p *parser) parseUpdate(with []*CTE) Stmt {
 		s.From = p.parseFromList()
 	}
 	if p.acceptKw(kwWHERE) {
-		if p.isKw(kwCURRENT) && p.peek(1).isKw(kwOF) {
-			p.next()
-			p.next()
-			s.CurrentOf = p.parseCursorRef()
-		} else {
-			s.Where = p.parseCond()
-		}
+		s.Where, s.CurrentOf = p.parseDMLWhere()
 	}
 	if p.isKw(kwOPTION) {
 		s.Options = p.parseQueryOptions()
@@ -227,16 +216,21 @@ func (p *parser) parseDelete(with []*CTE) Stmt {
 		s.From = p.parseFromList()
 	}
 	if p.acceptKw(kwWHERE) {
-		if p.isKw(kwCURRENT) && p.peek(1).isKw(kwOF) {
-			p.next()
-			p.next()
-			s.CurrentOf = p.parseCursorRef()
-		} else {
-			s.Where = p.parseCond()
-		}
+		s.Where, s.CurrentOf = p.parseDMLWhere()
 	}
 	if p.isKw(kwOPTION) {
 		s.Options = p.parseQueryOptions()
 	}
 	return p.finished(s, &s.StmtBase)
+}
+
+// parseDMLWhere parses what follows WHERE in UPDATE and DELETE: a search
+// condition or CURRENT OF cursor.
+func (p *parser) parseDMLWhere() (Expr, *CursorRef) {
+	if p.isKw(kwCURRENT) && p.peek(1).isKw(kwOF) {
+		p.next()
+		p.next()
+		return nil, p.parseCursorRef()
+	}
+	return p.parseCond(), nil
 }

@@ -257,16 +257,11 @@ func (p *parser) parseQuerySpec() *QuerySpec {
 	if p.isKw(kwTOP) {
 		qs.Top = p.parseTop()
 	}
-	for p.ok() {
-		it := p.parseSelectItem()
-		if it == nil {
-			return nil
-		}
-		qs.Items = append(qs.Items, it)
-		if !p.acceptOp(opComma) {
-			break
-		}
+	items, ok := p.parseSelectItems()
+	if !ok {
+		return nil
 	}
+	qs.Items = items
 	if p.acceptKw(kwINTO) {
 		qs.Into = p.parseObjectName()
 	}
@@ -372,6 +367,22 @@ func (p *parser) assignOp(i int) (op string, n int) {
 	return "", 0
 }
 
+// parseSelectItems parses a comma-separated select list (or OUTPUT list);
+// ok is false when an item failed.
+func (p *parser) parseSelectItems() (items []*SelectItem, ok bool) {
+	for p.ok() {
+		it := p.parseSelectItem()
+		if it == nil {
+			return nil, false
+		}
+		items = append(items, it)
+		if !p.acceptOp(opComma) {
+			break
+		}
+	}
+	return items, true
+}
+
 // parseSelectItem parses one item of a select list.
 func (p *parser) parseSelectItem() *SelectItem {
 	t := p.tok()
@@ -434,17 +445,22 @@ func (p *parser) parseAlias(strings bool) string {
 	return ""
 }
 
+// parseSortOrder parses an optional ASC or DESC and reports DESC.
+func (p *parser) parseSortOrder() (desc bool) {
+	if p.acceptKw(kwDESC) {
+		return true
+	}
+	p.acceptKw(kwASC)
+	return false
+}
+
 // parseOrderItems parses expr [ASC|DESC], ...
 func (p *parser) parseOrderItems() []*OrderItem {
 	var out []*OrderItem
 	for p.ok() {
 		o := &OrderItem{Base: Base{p.pos()}}
 		o.Expr = p.parseScalar()
-		if p.acceptKw(kwDESC) {
-			o.Desc = true
-		} else {
-			p.acceptKw(kwASC)
-		}
+		o.Desc = p.parseSortOrder()
 		out = append(out, o)
 		if !p.acceptOp(opComma) {
 			break
