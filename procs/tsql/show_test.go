@@ -24,6 +24,26 @@ func shList[T any](b *strings.Builder, xs []T, sep string) {
 	}
 }
 
+// seq writes parts in order: strings as they are, anything else as a node.
+func seq(b *strings.Builder, parts ...any) {
+	for _, p := range parts {
+		if s, ok := p.(string); ok {
+			b.WriteString(s)
+		} else {
+			sh(b, p)
+		}
+	}
+}
+
+// pick is yes when cond holds, else no: the two spellings of a node with a
+// NOT or TRY flag.
+func pick(cond bool, yes, no string) string {
+	if cond {
+		return yes
+	}
+	return no
+}
+
 func sh(b *strings.Builder, n any) {
 	w := func(f string, a ...any) { fmt.Fprintf(b, f, a...) }
 	switch x := n.(type) {
@@ -65,54 +85,22 @@ func sh(b *strings.Builder, n any) {
 		b.WriteString("DEFAULT")
 	case *UnaryExpr:
 		w("(%s ", x.Op)
-		sh(b, x.X)
-		b.WriteString(")")
+		seq(b, x.X, ")")
 	case *BinaryExpr:
 		w("(%s ", x.Op)
-		sh(b, x.L)
-		b.WriteString(" ")
-		sh(b, x.R)
-		b.WriteString(")")
+		seq(b, x.L, " ", x.R, ")")
 	case *IsNullExpr:
-		if x.Not {
-			b.WriteString("(IS-NOT-NULL ")
-		} else {
-			b.WriteString("(IS-NULL ")
-		}
-		sh(b, x.X)
-		b.WriteString(")")
+		seq(b, pick(x.Not, "(IS-NOT-NULL ", "(IS-NULL "), x.X, ")")
 	case *IsDistinctExpr:
-		if x.Not {
-			b.WriteString("(IS-NOT-DISTINCT ")
-		} else {
-			b.WriteString("(IS-DISTINCT ")
-		}
-		sh(b, x.X)
-		b.WriteString(" ")
-		sh(b, x.Y)
-		b.WriteString(")")
+		seq(b, pick(x.Not, "(IS-NOT-DISTINCT ", "(IS-DISTINCT "), x.X, " ", x.Y, ")")
 	case *LikeExpr:
-		if x.Not {
-			b.WriteString("(NOT-LIKE ")
-		} else {
-			b.WriteString("(LIKE ")
-		}
-		sh(b, x.X)
-		b.WriteString(" ")
-		sh(b, x.Pattern)
+		seq(b, pick(x.Not, "(NOT-LIKE ", "(LIKE "), x.X, " ", x.Pattern)
 		if x.Escape != nil {
-			b.WriteString(" ESCAPE ")
-			sh(b, x.Escape)
+			seq(b, " ESCAPE ", x.Escape)
 		}
 		b.WriteString(")")
 	case *InExpr:
-		if x.Not {
-			b.WriteString("(NOT-IN ")
-		} else {
-			b.WriteString("(IN ")
-		}
-		sh(b, x.X)
-		b.WriteString(" [")
+		seq(b, pick(x.Not, "(NOT-IN ", "(IN "), x.X, " [")
 		if x.Query != nil {
 			sh(b, x.Query)
 		} else {
@@ -120,90 +108,42 @@ func sh(b *strings.Builder, n any) {
 		}
 		b.WriteString("])")
 	case *BetweenExpr:
-		if x.Not {
-			b.WriteString("(NOT-BETWEEN ")
-		} else {
-			b.WriteString("(BETWEEN ")
-		}
-		sh(b, x.X)
-		b.WriteString(" ")
-		sh(b, x.Lo)
-		b.WriteString(" ")
-		sh(b, x.Hi)
-		b.WriteString(")")
+		seq(b, pick(x.Not, "(NOT-BETWEEN ", "(BETWEEN "), x.X, " ", x.Lo, " ", x.Hi, ")")
 	case *ExistsExpr:
-		b.WriteString("(EXISTS ")
-		sh(b, x.Query)
-		b.WriteString(")")
+		seq(b, "(EXISTS ", x.Query, ")")
 	case *QuantifiedExpr:
 		q := "ANY"
 		if x.All {
 			q = "ALL"
 		}
 		w("(%s-%s ", x.Op, q)
-		sh(b, x.X)
-		b.WriteString(" ")
-		sh(b, x.Query)
-		b.WriteString(")")
+		seq(b, x.X, " ", x.Query, ")")
 	case *SubqueryExpr:
-		b.WriteString("(SUBQUERY ")
-		sh(b, x.Query)
-		b.WriteString(")")
+		seq(b, "(SUBQUERY ", x.Query, ")")
 	case *CaseExpr:
 		b.WriteString("(CASE")
 		if x.Operand != nil {
-			b.WriteString(" ")
-			sh(b, x.Operand)
+			seq(b, " ", x.Operand)
 		}
 		for _, wc := range x.Whens {
-			b.WriteString(" (WHEN ")
-			sh(b, wc.Cond)
-			b.WriteString(" ")
-			sh(b, wc.Result)
-			b.WriteString(")")
+			seq(b, " (WHEN ", wc.Cond, " ", wc.Result, ")")
 		}
 		if x.Else != nil {
-			b.WriteString(" (ELSE ")
-			sh(b, x.Else)
-			b.WriteString(")")
+			seq(b, " (ELSE ", x.Else, ")")
 		}
 		b.WriteString(")")
 	case *CastExpr:
-		if x.Try {
-			b.WriteString("(TRY_CAST ")
-		} else {
-			b.WriteString("(CAST ")
-		}
-		sh(b, x.X)
-		b.WriteString(" ")
-		sh(b, x.Typ)
-		b.WriteString(")")
+		seq(b, pick(x.Try, "(TRY_CAST ", "(CAST "), x.X, " ", x.Typ, ")")
 	case *ConvertExpr:
-		if x.Try {
-			b.WriteString("(TRY_CONVERT ")
-		} else {
-			b.WriteString("(CONVERT ")
-		}
-		sh(b, x.Typ)
-		b.WriteString(" ")
-		sh(b, x.X)
+		seq(b, pick(x.Try, "(TRY_CONVERT ", "(CONVERT "), x.Typ, " ", x.X)
 		if x.Style != nil {
-			b.WriteString(" ")
-			sh(b, x.Style)
+			seq(b, " ", x.Style)
 		}
 		b.WriteString(")")
 	case *ParseExpr:
-		if x.Try {
-			b.WriteString("(TRY_PARSE ")
-		} else {
-			b.WriteString("(PARSE ")
-		}
-		sh(b, x.X)
-		b.WriteString(" ")
-		sh(b, x.Typ)
+		seq(b, pick(x.Try, "(TRY_PARSE ", "(PARSE "), x.X, " ", x.Typ)
 		if x.Culture != nil {
-			b.WriteString(" USING ")
-			sh(b, x.Culture)
+			seq(b, " USING ", x.Culture)
 		}
 		b.WriteString(")")
 	case *TrimExpr:
@@ -212,12 +152,9 @@ func sh(b *strings.Builder, n any) {
 			b.WriteString(" " + x.Where)
 		}
 		if x.Chars != nil {
-			b.WriteString(" ")
-			sh(b, x.Chars)
+			seq(b, " ", x.Chars)
 		}
-		b.WriteString(" FROM ")
-		sh(b, x.X)
-		b.WriteString(")")
+		seq(b, " FROM ", x.X, ")")
 	case *FuncCall:
 		b.WriteString(x.Name.String())
 		if x.Niladic {
@@ -238,8 +175,7 @@ func sh(b *strings.Builder, n any) {
 			b.WriteString(")")
 		}
 		if x.Over != nil {
-			b.WriteString(" ")
-			sh(b, x.Over)
+			seq(b, " ", x.Over)
 		}
 	case *Over:
 		if x.Window != "" && len(x.PartitionBy) == 0 && len(x.OrderBy) == 0 {
@@ -265,20 +201,13 @@ func sh(b *strings.Builder, n any) {
 		}
 		b.WriteString(strings.Join(parts, " ") + ")")
 	case *WindowFrame:
-		if x.Range {
-			b.WriteString("RANGE ")
-		} else {
-			b.WriteString("ROWS ")
-		}
-		sh(b, x.Start)
+		seq(b, pick(x.Range, "RANGE ", "ROWS "), x.Start)
 		if x.End != nil {
-			b.WriteString("..")
-			sh(b, x.End)
+			seq(b, "..", x.End)
 		}
 	case *FrameBound:
 		if x.N != nil {
-			sh(b, x.N)
-			b.WriteString(" ")
+			seq(b, x.N, " ")
 		}
 		b.WriteString([]string{"?", "UNBOUNDED PRECEDING", "PRECEDING", "CURRENT ROW", "FOLLOWING", "UNBOUNDED FOLLOWING"}[x.Kind])
 	case *OrderItem:
@@ -287,9 +216,7 @@ func sh(b *strings.Builder, n any) {
 			b.WriteString(" DESC")
 		}
 	case *CollateExpr:
-		b.WriteString("(COLLATE ")
-		sh(b, x.X)
-		b.WriteString(" " + x.Collation + ")")
+		seq(b, "(COLLATE ", x.X, " "+x.Collation+")")
 	case *OdbcLiteral:
 		w("{%s '%s'}", x.Kind, x.Value)
 	case *MethodCall:
@@ -330,12 +257,10 @@ func sh(b *strings.Builder, n any) {
 			shList(b, x.OrderBy, ", ")
 		}
 		if x.Offset != nil {
-			b.WriteString(" OFFSET ")
-			sh(b, x.Offset)
+			seq(b, " OFFSET ", x.Offset)
 		}
 		if x.Fetch != nil {
-			b.WriteString(" FETCH ")
-			sh(b, x.Fetch)
+			seq(b, " FETCH ", x.Fetch)
 		}
 		if x.For != nil {
 			f := x.For
@@ -364,8 +289,7 @@ func sh(b *strings.Builder, n any) {
 				}
 				b.WriteString(o.Name)
 				if o.Value != nil {
-					b.WriteString(" ")
-					sh(b, o.Value)
+					seq(b, " ", o.Value)
 				}
 			}
 			b.WriteString(")")
@@ -375,27 +299,19 @@ func sh(b *strings.Builder, n any) {
 		if len(x.Columns) > 0 {
 			b.WriteString("(" + strings.Join(x.Columns, ",") + ")")
 		}
-		b.WriteString(" AS (")
-		sh(b, x.Query)
-		b.WriteString(")")
+		seq(b, " AS (", x.Query, ")")
 	case *SetOpQuery:
 		w("(%s ", x.Op)
-		sh(b, x.Left)
-		b.WriteString(" ")
-		sh(b, x.Right)
-		b.WriteString(")")
+		seq(b, x.Left, " ", x.Right, ")")
 	case *ParenQuery:
-		b.WriteString("(")
-		sh(b, x.Query)
-		b.WriteString(")")
+		seq(b, "(", x.Query, ")")
 	case *QuerySpec:
 		b.WriteString("(SELECT")
 		if x.Distinct {
 			b.WriteString(" DISTINCT")
 		}
 		if x.Top != nil {
-			b.WriteString(" TOP ")
-			sh(b, x.Top.Count)
+			seq(b, " TOP ", x.Top.Count)
 			if x.Top.Percent {
 				b.WriteString(" PERCENT")
 			}
@@ -413,8 +329,7 @@ func sh(b *strings.Builder, n any) {
 			shList(b, x.From, ", ")
 		}
 		if x.Where != nil {
-			b.WriteString(" WHERE ")
-			sh(b, x.Where)
+			seq(b, " WHERE ", x.Where)
 		}
 		if len(x.GroupBy) > 0 {
 			b.WriteString(" GROUP BY ")
@@ -424,8 +339,7 @@ func sh(b *strings.Builder, n any) {
 			}
 		}
 		if x.Having != nil {
-			b.WriteString(" HAVING ")
-			sh(b, x.Having)
+			seq(b, " HAVING ", x.Having)
 		}
 		b.WriteString(")")
 	case *SelectItem:
@@ -462,8 +376,7 @@ func sh(b *strings.Builder, n any) {
 			b.WriteString(" !" + x.Unsupported)
 		}
 	case *DerivedTable:
-		b.WriteString("(DERIVED ")
-		sh(b, x.Query)
+		seq(b, "(DERIVED ", x.Query)
 		w(" AS %s", x.Alias)
 		if len(x.Columns) > 0 {
 			b.WriteString("(" + strings.Join(x.Columns, ",") + ")")
@@ -492,9 +405,7 @@ func sh(b *strings.Builder, n any) {
 	case *OpenRowset:
 		b.WriteString("(OPENROWSET")
 		if x.Bulk {
-			b.WriteString(" BULK ")
-			sh(b, x.File)
-			b.WriteString(" " + strings.Join(x.Options, ","))
+			seq(b, " BULK ", x.File, " "+strings.Join(x.Options, ","))
 		} else {
 			b.WriteString(" ")
 			shList(b, x.Args, ", ")
@@ -505,26 +416,16 @@ func sh(b *strings.Builder, n any) {
 		if x.Hint != "" {
 			b.WriteString(" " + x.Hint)
 		}
-		b.WriteString(" ")
-		sh(b, x.Left)
-		b.WriteString(" ")
-		sh(b, x.Right)
+		seq(b, " ", x.Left, " ", x.Right)
 		if x.On != nil {
-			b.WriteString(" ON ")
-			sh(b, x.On)
+			seq(b, " ON ", x.On)
 		}
 		b.WriteString(")")
 	case *PivotTable:
-		b.WriteString("(PIVOT ")
-		sh(b, x.Source)
-		b.WriteString(" ")
-		sh(b, x.Agg)
-		b.WriteString(" FOR ")
-		sh(b, x.For)
+		seq(b, "(PIVOT ", x.Source, " ", x.Agg, " FOR ", x.For)
 		w(" IN [%s] AS %s)", strings.Join(x.In, ","), x.Alias)
 	case *UnpivotTable:
-		b.WriteString("(UNPIVOT ")
-		sh(b, x.Source)
+		seq(b, "(UNPIVOT ", x.Source)
 		w(" %s FOR %s IN [%s] AS %s)", x.Value, x.For, strings.Join(x.In, ","), x.Alias)
 	default:
 		w("<%T>", n)
