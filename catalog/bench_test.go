@@ -49,8 +49,7 @@ func fillExecutions(c *Catalog, n int) {
 	for range n {
 		op := &Operation{ID: s.nextOp(), Type: OpExecution, Created: t0, ObjectType: 20, Status: StatusSucceeded,
 			CallerName: "x", ServerName: "EMULATOR", Exec: &Execution{FolderName: "f", ProjectName: "p", PackageName: "k.dtsx"}}
-		s.Operations[op.ID] = op
-		s.OperationOrder = append(s.OperationOrder, op.ID)
+		s.addOperation(op)
 	}
 }
 

@@ -229,7 +229,7 @@ func (c *Catalog) ReadState(f func(*State)) {
 // call Startup afterwards, as SQL Server runs catalog.startup. The
 // configured logins (Options.Logins) are applied on top: a login the
 // configuration defines gets its password and roles from it at every start.
-// OperationOrder is rebuilt from the operation ids.
+// OperationOrder and the execution counts are rebuilt from the operations.
 func (c *Catalog) LoadState(st *State) error {
 	c.mu.Lock()
 	var err error
@@ -240,6 +240,7 @@ func (c *Catalog) LoadState(st *State) error {
 		st.OperationOrder = append(st.OperationOrder, id)
 	}
 	slices.Sort(st.OperationOrder)
+	st.execCounts = st.countExecutions()
 	for _, op := range st.Operations {
 		if op.Exec != nil {
 			op.Exec.reindex()

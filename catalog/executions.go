@@ -103,7 +103,7 @@ func (c *Catalog) CreateExecution(ctx context.Context, tx *Tx, caller *Caller, a
 		ex.JobID = &jobID
 		s.changes(nil).job(op.ID) // the master keeps its job even if tx rolls back
 	}
-	op.Exec = ex
+	s.attachExec(op, ex)
 	return op.ID, nil
 }
 
@@ -454,7 +454,7 @@ func (c *Catalog) startExecution(caller *Caller, executionID *int64, retryCount 
 		n, _ := intValue(sp.Value)
 		sync = n != 0
 	}
-	op.Status = StatusPending
+	s.setOpStatus(op, StatusPending)
 	op.Start = c.now()
 	// Starting is handed to the master and not undone by a rollback.
 	ch := s.changes(nil)
@@ -543,7 +543,7 @@ func (c *Catalog) StopOperation(ctx context.Context, tx *Tx, caller *Caller, ope
 	stop := c.newOperation(nil, sc, OpStop, 20, t.ObjectID, nil, StatusRunning)
 	stop.Start = c.now()
 	s.grantDefaults(nil, sc, ObjOperation, stop.ID)
-	t.Status = StatusStopping
+	s.setOpStatus(t, StatusStopping)
 	if t.Exec != nil {
 		t.Exec.StopID = stop.ID
 	}

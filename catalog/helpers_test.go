@@ -67,6 +67,16 @@ func newEnv(t testing.TB, strict bool) *env {
 	}})
 	tt, _ := t.(*testing.T)
 	e := &env{t: tt, c: c, clk: clk, ctx: context.Background(), cache: map[string]*Caller{}}
+	// Every test that uses a catalog also checks, at its end, that the
+	// execution counts kept for /metrics match a count of the operations.
+	t.Cleanup(func() {
+		c.mu.RLock()
+		kept, counted := c.st.execCounts, c.st.countExecutions()
+		c.mu.RUnlock()
+		if kept != counted {
+			t.Errorf("execution counts by status: kept %v, counted %v", kept, counted)
+		}
+	})
 	return e
 }
 

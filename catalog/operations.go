@@ -44,9 +44,8 @@ func (c *Catalog) newOperation(tx *Tx, sc *secCtx, typ, objType int16, objID *in
 		Status: status, CallerSID: sc.callerSID(), CallerName: sc.callerName(), GUID: c.opts.NewUUID(),
 		ServerName: c.opts.ServerName, MachineName: ptr(c.opts.MachineName),
 	}
-	s.Operations[op.ID] = op
-	s.OperationOrder = append(s.OperationOrder, op.ID)
-	tx.record(func() { delete(s.Operations, op.ID) })
+	s.addOperation(op)
+	tx.record(func() { s.removeOperation(op) })
 	s.changes(tx).operation(op.ID)
 	return op
 }
@@ -54,12 +53,13 @@ func (c *Catalog) newOperation(tx *Tx, sc *secCtx, typ, objType int16, objID *in
 // setStatus changes an operation's status, stamping end_time for final
 // statuses; call with the write lock held.
 func (c *Catalog) setStatus(tx *Tx, op *Operation, st int32) {
+	s := c.st
 	old, oldEnd := op.Status, op.End
-	op.Status = st
+	s.setOpStatus(op, st)
 	if finalStatus(st) && op.End.IsZero() {
 		op.End = c.now()
 	}
-	tx.record(func() { op.Status, op.End = old, oldEnd })
+	tx.record(func() { s.setOpStatus(op, old); op.End = oldEnd })
 	c.st.changes(tx).operation(op.ID)
 	c.notify()
 }
@@ -72,4 +72,79 @@ func (c *Catalog) logMessage(tx *Tx, op *Operation, typ int16, text string) {
 	s.changes(tx).messages(op.ID, len(op.Messages))
 	op.Messages = append(op.Messages, m)
 	tx.record(func() { op.Messages = op.Messages[:len(op.Messages)-1] })
+}
+
+// StatusCounts counts executions by status: index 1 to 9 is the status
+// (StatusCreated ... StatusCompleted); index 0 counts any other value.
+type StatusCounts [10]int
+
+func statusSlot(st int32) int {
+	if st >= 1 && st <= 9 {
+		return int(st)
+	}
+	return 0
+}
+
+// ExecutionCounts returns how many executions the catalog holds in each
+// status: the rows of catalog.executions as an administrator sees them,
+// grouped by status. The counts are kept as operations change, so this
+// costs the same at any number of executions (it serves /metrics).
+func (c *Catalog) ExecutionCounts() StatusCounts {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.st.execCounts
+}
+
+// The methods below are the only writers of Operations, OperationOrder,
+// Operation.Exec and Operation.Status once an operation is in the state,
+// so that execCounts stays true. Call them with the write lock held.
+
+// addOperation inserts op at the end of the creation order.
+func (s *State) addOperation(op *Operation) {
+	s.Operations[op.ID] = op
+	s.OperationOrder = append(s.OperationOrder, op.ID)
+	if op.Exec != nil {
+		s.execCounts[statusSlot(op.Status)]++
+	}
+}
+
+// removeOperation takes op out (a rolled-back creation); its id stays in
+// OperationOrder, where scans skip it.
+func (s *State) removeOperation(op *Operation) {
+	if s.Operations[op.ID] != op {
+		return
+	}
+	delete(s.Operations, op.ID)
+	if op.Exec != nil {
+		s.execCounts[statusSlot(op.Status)]--
+	}
+}
+
+// attachExec gives op its execution part: from then on it is a row of
+// catalog.executions.
+func (s *State) attachExec(op *Operation, ex *Execution) {
+	if op.Exec == nil && s.Operations[op.ID] == op {
+		s.execCounts[statusSlot(op.Status)]++
+	}
+	op.Exec = ex
+}
+
+// setOpStatus changes op's status (and nothing else).
+func (s *State) setOpStatus(op *Operation, st int32) {
+	if op.Exec != nil && op.Status != st && s.Operations[op.ID] == op {
+		s.execCounts[statusSlot(op.Status)]--
+		s.execCounts[statusSlot(st)]++
+	}
+	op.Status = st
+}
+
+// countExecutions recomputes execCounts from Operations (a loaded state).
+func (s *State) countExecutions() StatusCounts {
+	var n StatusCounts
+	for _, op := range s.Operations {
+		if op.Exec != nil {
+			n[statusSlot(op.Status)]++
+		}
+	}
+	return n
 }

@@ -2,13 +2,10 @@ package catalog
 
 import (
 	"context"
-	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
-	"time"
-
-	"github.com/google/uuid"
 
 	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/rows"
 	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/sqltype"
@@ -55,175 +52,314 @@ func cols(specs ...string) []rows.Column {
 	return out
 }
 
-// val makes a value of column type t from a Go value; nil pointers, zero
-// times and nil slices are NULL.
-func val(t sqltype.Type, x any) sqltype.Value {
-	switch v := x.(type) {
-	case nil:
-		return sqltype.Null(t)
-	case sqltype.Value:
-		return v
-	case *int64:
-		if v == nil {
-			return sqltype.Null(t)
-		}
-		return val(t, *v)
-	case *int32:
-		if v == nil {
-			return sqltype.Null(t)
-		}
-		return val(t, *v)
-	case *string:
-		if v == nil {
-			return sqltype.Null(t)
-		}
-		return val(t, *v)
-	case *uuid.UUID:
-		if v == nil {
-			return sqltype.Null(t)
-		}
-		return sqltype.NewUniqueIdentifier(*v)
-	case *byte:
-		if v == nil {
-			return sqltype.Null(t)
-		}
-		return sqltype.NewString(t, string(rune(*v)))
-	case int64:
-		return sqltype.NewIntOf(t.Kind, v)
-	case int32:
-		return sqltype.NewIntOf(t.Kind, int64(v))
-	case int16:
-		return sqltype.NewIntOf(t.Kind, int64(v))
-	case int:
-		return sqltype.NewIntOf(t.Kind, int64(v))
-	case bool:
-		return sqltype.NewBit(v)
-	case byte:
-		return sqltype.NewString(t, string(rune(v)))
-	case string:
-		return sqltype.NewString(t, v)
-	case []byte:
-		if v == nil {
-			return sqltype.Null(t)
-		}
-		return sqltype.NewBytes(t, v)
-	case uuid.UUID:
-		return sqltype.NewUniqueIdentifier(v)
-	case time.Time:
-		if v.IsZero() {
-			return sqltype.Null(t)
-		}
-		return sqltype.NewTime(t, v)
-	case float64:
-		return sqltype.NewFloat(v)
-	}
-	panic(fmt.Sprintf("catalog: no value for %T", x))
-}
+// A scan runs in chunks: under the catalog's read lock a producer writes
+// rows into the scan's buffer until it holds chunkValues values (under
+// half a MB: 120 rows of catalog.executions), then the lock is released and the
+// consumer gets the chunk's rows; then the lock is taken again and the
+// producer continues from where the scan's position says. So a scan of a
+// million executions holds one chunk, not a million rows, the consumer
+// never runs under the lock (it may call back into the catalog: the inner
+// side of a join, a correlated subquery), and a writer waits for at most
+// one chunk's work.
+//
+// Consistency is read committed, per row: a scan sees the rows that exist
+// when its position reaches them, so it may see rows added after it
+// started and miss rows removed before it got to them, but never returns a
+// row twice. Positions are stable because operation ids only grow
+// (State.OperationOrder is append-only and a rolled-back id stays in it),
+// other objects are visited through a snapshot of their ids taken by the
+// first chunk, and inside an object a scan resumes after the id of the
+// last item it wrote (afterID), or, in an operation's messages (whose ids
+// are not unique, and which change only at their end), at an index. A
+// Reset or LoadState replaces the State: a scan that finds it replaced
+// ends there, as the rows it had not reached are gone.
+var chunkValues = 4096 // a variable so that tests can make chunks tiny
 
-// viewDef is a row source's schema and row producers. scan and the seek
-// functions run under the catalog's read lock and must not call out.
+// producer writes the rows of a view from the scan's position on, until the
+// chunk is full (it returns false, having saved its position in x) or the
+// view has no more rows (true). It runs under the read lock and must not
+// call out. A seek is a producer that reads x.key.
+type producer func(x *scan) (done bool)
+
+// viewDef is a row source's schema and row producers.
 type viewDef struct {
 	cols []rows.Column
 	// pre runs before the lock is taken (for rows that come from the
-	// master); its result reaches scan as extra.
+	// master); its result reaches the producers as x.extra.
 	pre  func(c *Catalog) any
-	scan func(s *State, sc *secCtx, extra any, emit func(...any))
-	seek map[int]func(s *State, sc *secCtx, key sqltype.Value, extra any, emit func(...any))
+	scan producer
+	// seek has a producer per key column: the rows whose column equals
+	// x.key, found without a scan.
+	seek map[int]producer
 	// deny returns an error (229) for callers who may not select at all.
 	deny func(sc *secCtx) error
+	// seekCols lists seek's columns in order (built once).
+	seekOnce sync.Once
+	seekCols []int
+}
+
+// scan is one running scan or seek: what the producer reads (set for each
+// chunk, under the lock), its position, and the buffer its rows are built
+// in. Scans are pooled: a point lookup in a poll loop allocates nothing.
+type scan struct {
+	s     *State
+	sc    *secCtx
+	extra any
+	db    string        // the database the view was named in (sys.* views)
+	key   sqltype.Value // the seek key
+
+	// Position. pos indexes OperationOrder, a key snapshot or the extra
+	// slice; inner is a position inside the object at pos (a list index,
+	// or an id for lists resumed by id); seg numbers the parts of a view
+	// made of several walks.
+	pos, seg int
+	inner    int64
+	// Key snapshots of map-backed views, taken by the first chunk.
+	keyed bool
+	ids   []int64
+	names []string
+	perms []PermKey
+
+	w rowBuf
+}
+
+var scanPool = sync.Pool{New: func() any { return &scan{} }}
+
+func getScan(cols []rows.Column) *scan {
+	x := scanPool.Get().(*scan)
+	x.w.cols = cols
+	return x
+}
+
+// putScan clears what the scan referenced (the state, key snapshots, the
+// values of its last chunk) and pools it, unless its buffers grew beyond a
+// chunk's size.
+func putScan(x *scan) {
+	x.w.release()
+	w := x.w
+	*x = scan{ids: x.ids[:0], names: clearStrings(x.names), perms: x.perms[:0]}
+	if cap(w.vals) <= 2*chunkValues {
+		x.w.vals = w.vals[:0]
+	}
+	scanPool.Put(x)
+}
+
+func clearStrings(s []string) []string {
+	clear(s)
+	return s[:0]
+}
+
+// rowsOf walks the operations from the scan's position in id order; for
+// each one that exists and that keep accepts, each writes its rows from
+// x.inner on and returns false when it stopped because the chunk is full.
+// keep and each are plain functions (no captured state), so a walk
+// allocates nothing.
+func (x *scan) rowsOf(keep func(x *scan, op *Operation) bool, each func(x *scan, op *Operation) bool) bool {
+	order, ops := x.s.OperationOrder, x.s.Operations
+	for ; x.pos < len(order); x.pos++ {
+		if x.w.full() {
+			return false
+		}
+		op := ops[order[x.pos]]
+		if op != nil && keep(x, op) && !each(x, op) {
+			return false
+		}
+		x.inner = 0
+	}
+	return true
+}
+
+// oneOp writes the rows of the operation the seek key names (all of them,
+// chunk by chunk), if it exists and keep accepts it.
+func (x *scan) oneOp(keep func(x *scan, op *Operation) bool, each func(x *scan, op *Operation) bool) bool {
+	id, ok := seekInt(x.key)
+	if !ok {
+		return true
+	}
+	op := x.s.Operations[id]
+	if op == nil || !keep(x, op) {
+		return true
+	}
+	return each(x, op)
+}
+
+// readable keeps the operations the caller may read.
+func readable(x *scan, op *Operation) bool { return x.s.check(x.sc, ObjOperation, op.ID, PermRead) }
+
+// readableExec keeps the executions the caller may read.
+func readableExec(x *scan, op *Operation) bool { return op.Exec != nil && readable(x, op) }
+
+func anyOp(*scan, *Operation) bool        { return true }
+func anyExec(_ *scan, op *Operation) bool { return op.Exec != nil }
+
+// idsOf snapshots an id-keyed map's keys in order, once per scan.
+func idsOf[K ~int32 | ~int64, V any](x *scan, m map[K]V) []int64 {
+	if !x.keyed {
+		x.keyed = true
+		for k := range m {
+			x.ids = append(x.ids, int64(k))
+		}
+		slices.Sort(x.ids)
+	}
+	return x.ids
+}
+
+// namesOf snapshots a map's string keys in order, once per scan.
+func namesOf[V any](x *scan, m map[string]V) []string {
+	if !x.keyed {
+		x.keyed = true
+		for k := range m {
+			x.names = append(x.names, k)
+		}
+		slices.Sort(x.names)
+	}
+	return x.names
+}
+
+// byID walks the objects of an id-keyed map in id order from the scan's
+// position; each writes an object's rows from x.inner on and returns false
+// when the chunk filled. Objects removed since the snapshot are skipped.
+func byID[K ~int32 | ~int64, V any](x *scan, m map[K]*V, each func(x *scan, v *V) bool) bool {
+	ids := idsOf(x, m)
+	for ; x.pos < len(ids); x.pos++ {
+		if x.w.full() {
+			return false
+		}
+		if v := m[K(ids[x.pos])]; v != nil && !each(x, v) {
+			return false
+		}
+		x.inner = 0
+	}
+	return true
+}
+
+// inList walks a list of n rows from x.inner on, calling row for each,
+// and returns false (with x.inner at the next row) when the chunk fills.
+// For lists that change only at their end: an operation's messages (whose
+// ids are not unique: Scale Out rows all have -1), and fixed lists.
+func (x *scan) inList(n int, row func(i int)) bool {
+	for i := int(x.inner); i < n; i++ {
+		if x.w.full() {
+			x.inner = int64(i)
+			return false
+		}
+		row(i)
+	}
+	return true
+}
+
+// afterID walks the items of a list whose ids (growing along the list)
+// are above x.inner, the id of the last item written, and returns false
+// when the chunk fills. Resuming by id rather than by index keeps a scan
+// from skipping or repeating an item when the list is rebuilt between
+// chunks (a variable deleted, a parameter list replaced, and a rollback
+// putting the old list back).
+func afterID[T any](x *scan, list []T, id func(T) int64, row func(T)) bool {
+	for _, it := range list {
+		n := id(it)
+		if n <= x.inner {
+			continue
+		}
+		if x.w.full() {
+			return false
+		}
+		row(it)
+		x.inner = n
+	}
+	return true
 }
 
 type source struct {
 	c      *Catalog
 	def    *viewDef
 	caller *Caller
+	db     string
 	name   string
 }
 
 func (v *source) Columns() []rows.Column { return v.def.cols }
 
-// valuePool recycles the value buffers rows are built in: a Row passed to
-// a scan callback is not kept after it returns (rows.Source's contract), so
-// the buffer is reused once the scan is over. This keeps point lookups from
-// churning the heap, which matters when the catalog holds a million
-// executions.
-var valuePool = sync.Pool{New: func() any { b := make([]sqltype.Value, 0, 64); return &b }}
-
-// collect runs a row producer under the read lock, building the rows in a
-// pooled buffer, then calls fn for each with no lock held.
-func (v *source) collect(ctx context.Context, run func(s *State, sc *secCtx, extra any, emit func(...any)), fn func(rows.Row) bool) error {
-	var extra any
+// run drives a producer chunk by chunk and hands each chunk's rows to fn
+// with no lock held.
+func (v *source) run(ctx context.Context, prod producer, key sqltype.Value, fn func(rows.Row) bool) error {
+	x := getScan(v.def.cols)
+	defer putScan(x)
 	if v.def.pre != nil {
-		extra = v.def.pre(v.c)
+		x.extra = v.def.pre(v.c)
 	}
-	buf := valuePool.Get().(*[]sqltype.Value)
-	vals := (*buf)[:0]
-	width := len(v.def.cols)
-	err := func() error {
+	x.db, x.key = v.db, key
+	var st *State
+	for first := true; ; first = false {
+		x.w.reset()
 		v.c.mu.RLock()
-		defer v.c.mu.RUnlock()
-		sc := v.c.st.resolve(v.caller)
-		if v.def.deny != nil {
-			if err := v.def.deny(sc); err != nil {
+		if first {
+			st = v.c.st
+		} else if v.c.st != st {
+			// Reset or LoadState replaced the catalog: the rows this scan
+			// had not reached are gone with it.
+			v.c.mu.RUnlock()
+			return nil
+		}
+		x.s, x.sc = st, st.resolve(v.caller)
+		if first && v.def.deny != nil {
+			if err := v.def.deny(x.sc); err != nil {
+				v.c.mu.RUnlock()
 				return err
 			}
 		}
-		run(v.c.st, sc, extra, func(xs ...any) {
-			for i, x := range xs {
-				vals = append(vals, val(v.def.cols[i].Type, x))
-			}
-		})
-		return nil
-	}()
-	if err == nil {
-		err = ctx.Err()
-	}
-	if err == nil {
+		done := prod(x)
+		x.s, x.sc = nil, nil
+		v.c.mu.RUnlock()
+		x.w.check(v.name)
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		width := len(v.def.cols)
+		vals := x.w.vals
 		for off := 0; off+width <= len(vals); off += width {
 			if !fn(rows.Row(vals[off : off+width : off+width])) {
-				break
+				return nil
 			}
 		}
+		if done {
+			return nil
+		}
 	}
-	clear(vals)
-	if cap(vals) <= 1<<16 {
-		*buf = vals[:0]
-		valuePool.Put(buf)
-	}
-	return err
 }
 
-// Scan collects the visible rows under the read lock, then calls fn with
-// no lock held.
+// Scan calls fn for each visible row, chunk by chunk, with no lock held.
 func (v *source) Scan(ctx context.Context, fn func(rows.Row) bool) error {
-	return v.collect(ctx, v.def.scan, fn)
+	return v.run(ctx, v.def.scan, sqltype.Value{}, fn)
 }
 
 // seekSource is a source with key lookups.
 type seekSource struct{ *source }
 
 func (v seekSource) SeekColumns() []int {
-	out := make([]int, 0, len(v.def.seek))
-	for i := range v.def.cols {
-		if v.def.seek[i] != nil {
-			out = append(out, i)
+	d := v.def
+	d.seekOnce.Do(func() {
+		for i := range d.cols {
+			if d.seek[i] != nil {
+				d.seekCols = append(d.seekCols, i)
+			}
 		}
-	}
-	return out
+	})
+	return d.seekCols
 }
 
 func (v seekSource) Seek(ctx context.Context, col int, key sqltype.Value, fn func(rows.Row) bool) error {
 	f := v.def.seek[col]
 	if f == nil {
 		// Not a key column: filter a scan.
+		want := valueText(key)
 		return v.Scan(ctx, func(r rows.Row) bool {
-			if valueText(r[col]) == valueText(key) && !r[col].IsNull() {
+			if !r[col].IsNull() && valueText(r[col]) == want {
 				return fn(r)
 			}
 			return true
 		})
 	}
-	return v.collect(ctx, func(s *State, sc *secCtx, extra any, emit func(...any)) { f(s, sc, key, extra, emit) }, fn)
+	return v.run(ctx, f, key, fn)
 }
 
 // View returns the row source for db.schema.name bound to caller, or false
@@ -234,14 +370,14 @@ func (c *Catalog) View(db, schema, name string, caller *Caller) (rows.Source, bo
 	k := key(schema) + "." + key(name)
 	var def *viewDef
 	if key(schema) == "sys" {
-		def = sysViews(key(db))[key(name)]
+		def = sysViews[key(name)]
 	} else if key(db) == key(SSISDB) {
 		def = catalogViews[k]
 	}
 	if def == nil {
 		return nil, false
 	}
-	src := &source{c: c, def: def, caller: caller, name: k}
+	src := &source{c: c, def: def, caller: caller, db: key(db), name: k}
 	if len(def.seek) > 0 {
 		return seekSource{src}, true
 	}

@@ -39,8 +39,7 @@ func fillRun(c *Catalog, n, msgs int) {
 					SourceName: "Task", SourceID: "{T}", PackagePath: `\Package`, ExecutionPath: `\package1`, ThreadID: int32(k),
 					GUID: c.opts.NewUUID()}})
 		}
-		s.Operations[op.ID] = op
-		s.OperationOrder = append(s.OperationOrder, op.ID)
+		s.addOperation(op)
 	}
 }
 

@@ -55,7 +55,7 @@ func (c *Catalog) AttemptStarted(executionID int64, w *scaleout.Worker, attempt 
 		ch.job(op.ID)
 	}
 	if op.Status != StatusStopping {
-		op.Status = StatusRunning
+		c.st.setOpStatus(op, StatusRunning)
 	}
 	op.ExecutedCount = ptr(int32(attempt))
 	if w != nil {
@@ -98,12 +98,13 @@ func (c *Catalog) Finished(executionID int64, status int, stopID int64, at time.
 	if op.Exec != nil && op.Exec.JobID != nil {
 		ch.job(op.ID)
 	}
-	op.Status = int32(status)
+	s.setOpStatus(op, int32(status))
 	op.End = at
 	if stopID != 0 {
 		if stop := s.Operations[stopID]; stop != nil {
 			op.StoppedBySID, op.StoppedByName = stop.CallerSID, ptr(stop.CallerName)
-			stop.Status, stop.End = StatusSucceeded, at
+			s.setOpStatus(stop, StatusSucceeded)
+			stop.End = at
 			ch.operation(stop.ID)
 		}
 	}
@@ -255,7 +256,7 @@ func (c *Catalog) Startup(ctx context.Context) []*sqlerr.Error {
 			continue
 		}
 		w := errorf(27165, 1, op.ID, op.Type, op.Status)
-		op.Status = StatusEndedUnexpectedly
+		s.setOpStatus(op, StatusEndedUnexpectedly)
 		op.End = c.now()
 		ch.operation(op.ID)
 		if op.Exec != nil && op.Exec.JobID != nil {

@@ -30,8 +30,13 @@ type State struct {
 	References   map[int64]*EnvironmentReference
 	Operations   map[int64]*Operation
 	// OperationOrder lists operation ids in creation order (ids only grow);
-	// rolled-back ids stay in it and are skipped.
+	// rolled-back ids stay in it and are skipped. Scans keep their place by
+	// index in it, so it is only ever appended to (operations.go).
 	OperationOrder []int64
+	// execCounts counts the executions in Operations by status (see
+	// StatusCounts), kept by the methods that add, remove and change
+	// operations and rebuilt by LoadState.
+	execCounts StatusCounts
 
 	Permissions       map[PermKey][]Grant
 	CatalogProperties map[string]string // upper-case name -> value

@@ -48,99 +48,164 @@ func Schemas(db string) []Schema {
 var loginTypeDesc = map[byte]string{'S': "SQL_LOGIN", 'U': "WINDOWS_LOGIN", 'G': "WINDOWS_GROUP", 'R': "SERVER_ROLE"}
 var userTypeDesc = map[byte]string{'S': "SQL_USER", 'U': "WINDOWS_USER", 'G': "WINDOWS_GROUP", 'R': "DATABASE_ROLE"}
 
-func sortedLogins(s *State) []*Login {
-	return slices.SortedFunc(maps.Values(s.Logins), func(a, b *Login) int { return cmp.Compare(a.PrincipalID, b.PrincipalID) })
-}
-
-func sortedDBPrincipals(d *Database) []*DBPrincipal {
-	return slices.SortedFunc(maps.Values(d.Principals), func(a, b *DBPrincipal) int { return cmp.Compare(a.ID, b.ID) })
-}
-
-func roleMemberRows(m map[int32]map[int32]bool, emit emitFn) {
-	for _, r := range slices.Sorted(maps.Keys(m)) {
-		for _, mem := range slices.Sorted(maps.Keys(m[r])) {
-			emit(r, mem)
+// roleMemberRows walks role -> members in role id order from the scan's
+// position, resuming inside a role by member id (x.inner is the last
+// member written). The sets are small; sorting one per role is cheap.
+func roleMemberRows(x *scan, m map[int32]map[int32]bool) bool {
+	roles := idsOf(x, m)
+	for ; x.pos < len(roles); x.pos++ {
+		role := roles[x.pos]
+		for _, mem := range slices.Sorted(maps.Keys(m[int32(role)])) {
+			if int64(mem) <= x.inner {
+				continue
+			}
+			if x.w.full() {
+				return false
+			}
+			x.w.int(role)
+			x.w.int(int64(mem))
+			x.inner = int64(mem)
 		}
+		x.inner = 0
 	}
+	return true
 }
 
 // sysViews are the sys.* row sources that come from the catalog's state,
-// for database db (the server-level ones are the same in every database).
-// A login that is not sysadmin or securityadmin sees its own login and the
-// server roles in sys.server_principals, as SQL Server's metadata
-// visibility rules give.
-func sysViews(db string) map[string]*viewDef {
-	return map[string]*viewDef{
-		"server_principals": {cols: colsServerPrincipals,
-			scan: func(s *State, sc *secCtx, _ any, emit emitFn) {
-				all := sc.serverRole(s, "securityadmin")
-				for _, l := range sortedLogins(s) {
-					if !all && l.Type != 'R' && (sc.login == nil || sc.login.PrincipalID != l.PrincipalID) {
-						continue
-					}
-					var owner, defDB, lang any
-					if l.Type == 'R' {
-						owner = saID
-					} else {
-						defDB, lang = l.DefaultDB, "us_english"
-					}
-					emit(l.Name, l.PrincipalID, l.SID, l.Type, loginTypeDesc[l.Type], l.Disabled, l.Created, l.Modified,
-						defDB, lang, nil, owner, l.FixedRole)
+// for the database the view is named in (x.db; the server-level ones are
+// the same in every database). A login that is not sysadmin or
+// securityadmin sees its own login and the server roles in
+// sys.server_principals, as SQL Server's metadata visibility rules give.
+var sysViews = map[string]*viewDef{
+	"server_principals": {cols: colsServerPrincipals,
+		scan: func(x *scan) bool {
+			all := x.sc.serverRole(x.s, "securityadmin")
+			return byID(x, x.s.Logins, func(x *scan, l *Login) bool {
+				if !all && l.Type != 'R' && (x.sc.login == nil || x.sc.login.PrincipalID != l.PrincipalID) {
+					return true
 				}
-			}},
-		"server_role_members": {cols: colsRoleMembers,
-			scan: func(s *State, sc *secCtx, _ any, emit emitFn) { roleMemberRows(s.ServerRoleMembers, emit) }},
-		"databases": {cols: colsDatabases,
-			scan: func(s *State, sc *secCtx, _ any, emit emitFn) {
-				ds := slices.SortedFunc(maps.Values(s.Databases), func(a, b *Database) int { return cmp.Compare(a.ID, b.ID) })
-				for _, d := range ds {
-					emit(d.Name, d.ID, nil, d.OwnerSID, d.Created, byteVal(140), "SQL_Latin1_General_CP1_CI_AS", byteVal(0),
-						"MULTI_USER", false, byteVal(0), "ONLINE", byteVal(1), "FULL")
+				w := &x.w
+				w.str(l.Name)
+				w.int(int64(l.PrincipalID))
+				w.bytes(l.SID)
+				w.char(l.Type)
+				w.str(loginTypeDesc[l.Type])
+				w.bit(l.Disabled)
+				w.time(l.Created)
+				w.time(l.Modified)
+				if l.Type == 'R' {
+					w.null()
+					w.null()
+				} else {
+					w.str(l.DefaultDB)
+					w.str("us_english")
 				}
-			}},
-		"database_principals": {cols: colsDatabasePrincipals,
-			scan: func(s *State, sc *secCtx, _ any, emit emitFn) {
-				d := s.Databases[db]
+				w.null()
+				if l.Type == 'R' {
+					w.int(int64(saID))
+				} else {
+					w.null()
+				}
+				w.bit(l.FixedRole)
+				return true
+			})
+		}},
+	"server_role_members": {cols: colsRoleMembers,
+		scan: func(x *scan) bool { return roleMemberRows(x, x.s.ServerRoleMembers) }},
+	"databases": {cols: colsDatabases,
+		scan: func(x *scan) bool {
+			if !x.keyed {
+				x.keyed = true
+				for _, d := range slices.SortedFunc(maps.Values(x.s.Databases), func(a, b *Database) int { return cmp.Compare(a.ID, b.ID) }) {
+					x.names = append(x.names, key(d.Name))
+				}
+			}
+			for ; x.pos < len(x.names); x.pos++ {
+				if x.w.full() {
+					return false
+				}
+				d := x.s.Databases[x.names[x.pos]]
 				if d == nil {
-					return
+					continue
 				}
-				for _, p := range sortedDBPrincipals(d) {
-					auth, authDesc := int32(0), "NONE"
-					var schema, lang, lcid any
-					if p.Type != 'R' {
-						schema = p.DefaultSchema
-						if !p.WithoutLogin && p.SID != nil {
-							auth, authDesc = 1, "INSTANCE"
-							if p.Type == 'U' {
-								auth, authDesc = 3, "WINDOWS"
-							}
-						}
+				w := &x.w
+				w.str(d.Name)
+				w.int(int64(d.ID))
+				w.null()
+				w.bytes(d.OwnerSID)
+				w.time(d.Created)
+				w.int(140)
+				w.str("SQL_Latin1_General_CP1_CI_AS")
+				w.int(0)
+				w.str("MULTI_USER")
+				w.bit(false)
+				w.int(0)
+				w.str("ONLINE")
+				w.int(1)
+				w.str("FULL")
+			}
+			return true
+		}},
+	"database_principals": {cols: colsDatabasePrincipals,
+		scan: func(x *scan) bool {
+			d := x.s.Databases[x.db]
+			if d == nil {
+				return true
+			}
+			return byID(x, d.Principals, func(x *scan, p *DBPrincipal) bool {
+				auth, authDesc := int64(0), "NONE"
+				if p.Type != 'R' && !p.WithoutLogin && p.SID != nil {
+					auth, authDesc = 1, "INSTANCE"
+					if p.Type == 'U' {
+						auth, authDesc = 3, "WINDOWS"
 					}
-					var owner any
-					if p.Type == 'R' {
-						owner = p.OwningID
-					}
-					emit(p.Name, p.ID, p.Type, userTypeDesc[p.Type], schema, p.Created, p.Modified, owner, p.SID, p.FixedRole,
-						auth, authDesc, lang, lcid, false)
 				}
-			}},
-		"schemas": {cols: colsSchemas,
-			scan: func(s *State, sc *secCtx, _ any, emit emitFn) {
-				d := s.Databases[db]
-				if d == nil {
-					return
+				w := &x.w
+				w.str(p.Name)
+				w.int(int64(p.ID))
+				w.char(p.Type)
+				w.str(userTypeDesc[p.Type])
+				if p.Type != 'R' {
+					w.str(p.DefaultSchema)
+				} else {
+					w.null()
 				}
-				for _, sch := range Schemas(d.Name) {
-					emit(sch.Name, sch.ID, sch.Owner)
+				w.time(p.Created)
+				w.time(p.Modified)
+				if p.Type == 'R' {
+					w.int(int64(p.OwningID))
+				} else {
+					w.null()
 				}
-			}},
-		"database_role_members": {cols: colsRoleMembers,
-			scan: func(s *State, sc *secCtx, _ any, emit emitFn) {
-				if d := s.Databases[db]; d != nil {
-					roleMemberRows(d.RoleMembers, emit)
-				}
-			}},
-	}
+				w.bytes(p.SID)
+				w.bit(p.FixedRole)
+				w.int(auth)
+				w.str(authDesc)
+				w.null()
+				w.null()
+				w.bit(false)
+				return true
+			})
+		}},
+	"schemas": {cols: colsSchemas,
+		scan: func(x *scan) bool {
+			d := x.s.Databases[x.db]
+			if d == nil {
+				return true
+			}
+			// A fixed list of a dozen rows: one chunk.
+			for _, sch := range Schemas(d.Name) {
+				x.w.str(sch.Name)
+				x.w.int(int64(sch.ID))
+				x.w.int(int64(sch.Owner))
+			}
+			return true
+		}},
+	"database_role_members": {cols: colsRoleMembers,
+		scan: func(x *scan) bool {
+			if d := x.s.Databases[x.db]; d != nil {
+				return roleMemberRows(x, d.RoleMembers)
+			}
+			return true
+		}},
 }
-
-func byteVal(n int) any { return int16(n) }

@@ -3,8 +3,7 @@ package catalog
 import (
 	"strings"
 
-	"github.com/google/uuid"
-
+	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/rows"
 	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/scaleout"
 	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/sqltype"
 )
@@ -94,94 +93,278 @@ var (
 	colsJobWorkers = cols("JobId uniqueidentifier!", "WorkerAgentId uniqueidentifier!")
 )
 
-type emitFn = func(...any)
+func folderRow(w *rowBuf, f *Folder) {
+	w.int(f.ID)
+	w.str(f.Name)
+	w.str(f.Description)
+	w.bytes(f.CreatedBySID)
+	w.str(f.CreatedByName)
+	w.time(f.Created)
+}
 
-func sens(sensitive bool, v sqltype.Value) any {
-	if sensitive {
-		return nil
+func projectRow(w *rowBuf, p *Project) {
+	w.int(p.ID)
+	w.int(p.FolderID)
+	w.str(p.Name)
+	w.str(p.Description)
+	w.int(int64(p.FormatVersion))
+	w.bytes(p.DeployedBySID)
+	w.str(p.DeployedByName)
+	w.time(p.LastDeployed)
+	w.time(p.Created)
+	w.int(p.LSN)
+	w.str("N")
+	w.null()
+}
+
+func packageRow(w *rowBuf, pk *Package) {
+	w.int(pk.ID)
+	w.str(pk.Name)
+	w.guid(&pk.GUID)
+	w.str(pk.Description)
+	w.int(int64(pk.FormatVersion))
+	w.int(int64(pk.VersionMajor))
+	w.int(int64(pk.VersionMinor))
+	w.int(int64(pk.VersionBuild))
+	w.str(pk.VersionComments)
+	w.guid(&pk.VersionGUID)
+	w.int(pk.ProjectID)
+	w.bit(pk.EntryPoint)
+	w.str("N")
+	w.null()
+}
+
+func objectParameterRow(w *rowBuf, q *ObjectParameter) {
+	w.int(q.ID)
+	w.int(q.ProjectID)
+	w.int(int64(q.ObjectType))
+	w.str(q.ObjectName)
+	w.str(q.Name)
+	w.str(q.DataType)
+	w.bit(q.Required)
+	w.bit(q.Sensitive)
+	w.str(q.Description)
+	w.sensitive(q.Sensitive, q.DesignDefault)
+	w.sensitive(q.Sensitive, q.Default)
+	w.char(q.ValueType)
+	w.bit(q.ValueSet)
+	if q.ValueType == 'R' {
+		w.str(q.ReferencedVar)
+	} else {
+		w.null()
 	}
-	return v
+	w.str("N")
+	w.null()
 }
 
-func nilGUID(u uuid.UUID) any {
-	if u == uuid.Nil {
-		return nil
+func environmentRow(w *rowBuf, e *Environment) {
+	w.int(e.ID)
+	w.str(e.Name)
+	w.int(e.FolderID)
+	w.str(e.Description)
+	w.bytes(e.CreatedBySID)
+	w.str(e.CreatedByName)
+	w.time(e.Created)
+}
+
+func variableRow(w *rowBuf, v *EnvironmentVariable) {
+	w.int(v.ID)
+	w.int(v.EnvironmentID)
+	w.str(v.Name)
+	w.str(v.Description)
+	w.str(v.Type)
+	w.bit(v.Sensitive)
+	w.sensitive(v.Sensitive, v.Value)
+}
+
+func referenceRow(w *rowBuf, r *EnvironmentReference) {
+	w.int(r.ID)
+	w.int(r.ProjectID)
+	w.char(r.Type)
+	if r.Type == 'A' {
+		w.str(r.FolderName)
+	} else {
+		w.null()
 	}
-	return u
+	w.str(r.EnvironmentName)
+	w.str("N")
+	w.null()
 }
 
-func projectRow(s *State, p *Project, emit emitFn) {
-	emit(p.ID, p.FolderID, p.Name, p.Description, p.FormatVersion, p.DeployedBySID, p.DeployedByName, p.LastDeployed,
-		p.Created, p.LSN, "N", nil)
-}
+// The operation-backed views: each row function writes an operation's rows
+// from x.inner on and returns false when the chunk filled (see scan).
 
-func executionRow(op *Operation, emit emitFn) {
-	ex := op.Exec
-	emit(op.ID, ex.FolderName, ex.ProjectName, ex.PackageName, ex.ReferenceID, ex.ReferenceType, ex.EnvFolderName, ex.EnvName,
-		ex.ProjectLSN, ex.ExecutedAsSID, ex.ExecutedAsName, ex.Use32Bit, op.Type, op.Created, op.ObjectType, op.ObjectID,
-		op.Status, op.Start, op.End, op.CallerSID, op.CallerName, op.ProcessID, op.StoppedBySID, op.StoppedByName, op.GUID,
-		op.ServerName, op.MachineName, op.WorkerAgentID, osInfo(op, 16777216), osInfo(op, 8388608), osInfo(op, 33554432),
-		osInfo(op, 16777216), osCPU(op), op.ExecutedCount)
-}
-
-// osInfo stands in for the OS figures start_execution records (the real
-// catalog asks the CLR); NULL until the execution has started.
-func osInfo(op *Operation, kb int64) any {
+func executionRow(x *scan, op *Operation) bool {
+	w, ex := &x.w, op.Exec
+	w.int(op.ID)
+	w.str(ex.FolderName)
+	w.str(ex.ProjectName)
+	w.str(ex.PackageName)
+	w.intp(ex.ReferenceID)
+	w.charp(ex.ReferenceType)
+	w.strp(ex.EnvFolderName)
+	w.strp(ex.EnvName)
+	w.int(ex.ProjectLSN)
+	w.bytes(ex.ExecutedAsSID)
+	w.str(ex.ExecutedAsName)
+	w.bit(ex.Use32Bit)
+	w.int(int64(op.Type))
+	w.time(op.Created)
+	w.int(int64(op.ObjectType))
+	w.intp(op.ObjectID)
+	w.int(int64(op.Status))
+	w.time(op.Start)
+	w.time(op.End)
+	w.bytes(op.CallerSID)
+	w.str(op.CallerName)
+	w.int32p(op.ProcessID)
+	w.bytes(op.StoppedBySID)
+	w.strp(op.StoppedByName)
+	w.guid(&op.GUID)
+	w.str(op.ServerName)
+	w.strp(op.MachineName)
+	w.guid(op.WorkerAgentID)
+	// The OS figures start_execution records (the real catalog asks the
+	// CLR); NULL until the execution has started.
 	if op.Start.IsZero() {
-		return nil
-	}
-	return kb
-}
-
-func osCPU(op *Operation) any {
-	if op.Start.IsZero() {
-		return nil
-	}
-	return int32(8)
-}
-
-func operationRow(op *Operation, emit emitFn) {
-	emit(op.ID, op.Type, op.Created, op.ObjectType, op.ObjectID, op.ObjectName, op.Status, op.Start, op.End, op.CallerSID,
-		op.CallerName, op.ProcessID, op.StoppedBySID, op.StoppedByName, op.ServerName, op.MachineName)
-}
-
-func internalOperationRow(op *Operation, emit emitFn) {
-	emit(op.ID, op.Type, op.Created, op.ObjectType, op.ObjectID, op.ObjectName, op.Status, op.Start, op.End, op.CallerSID,
-		op.CallerName, op.ProcessID, op.StoppedBySID, op.StoppedByName, op.GUID, op.ServerName, op.MachineName,
-		op.WorkerAgentID, op.ExecutedCount)
-}
-
-// readableOps walks the operations the caller may read, oldest first.
-func readableOps(s *State, sc *secCtx, f func(*Operation)) {
-	for _, id := range s.OperationOrder {
-		if op := s.Operations[id]; op != nil && s.check(sc, ObjOperation, id, PermRead) {
-			f(op)
+		for range 5 {
+			w.null()
 		}
+	} else {
+		w.int(16777216)
+		w.int(8388608)
+		w.int(33554432)
+		w.int(16777216)
+		w.int(8)
 	}
+	w.int32p(op.ExecutedCount)
+	return true
 }
 
-// opByKey is the O(1) seek on an operation id column.
-func opByKey(s *State, sc *secCtx, key sqltype.Value, f func(*Operation)) {
-	id, ok := seekInt(key)
-	if !ok {
-		return
-	}
-	if op := s.Operations[id]; op != nil && s.check(sc, ObjOperation, id, PermRead) {
-		f(op)
-	}
+func operationRow(x *scan, op *Operation) bool {
+	w := &x.w
+	w.int(op.ID)
+	w.int(int64(op.Type))
+	w.time(op.Created)
+	w.int(int64(op.ObjectType))
+	w.intp(op.ObjectID)
+	w.strp(op.ObjectName)
+	w.int(int64(op.Status))
+	w.time(op.Start)
+	w.time(op.End)
+	w.bytes(op.CallerSID)
+	w.str(op.CallerName)
+	w.int32p(op.ProcessID)
+	w.bytes(op.StoppedBySID)
+	w.strp(op.StoppedByName)
+	w.str(op.ServerName)
+	w.strp(op.MachineName)
+	return true
 }
 
-func messageRows(op *Operation, emit emitFn) {
-	for _, m := range op.Messages {
-		emit(m.ID, m.OperationID, m.Time, m.Type, m.SourceType, m.Message, m.ExtendedInfoID)
-	}
+func internalOperationRow(x *scan, op *Operation) bool {
+	w := &x.w
+	w.int(op.ID)
+	w.int(int64(op.Type))
+	w.time(op.Created)
+	w.int(int64(op.ObjectType))
+	w.intp(op.ObjectID)
+	w.strp(op.ObjectName)
+	w.int(int64(op.Status))
+	w.time(op.Start)
+	w.time(op.End)
+	w.bytes(op.CallerSID)
+	w.str(op.CallerName)
+	w.int32p(op.ProcessID)
+	w.bytes(op.StoppedBySID)
+	w.strp(op.StoppedByName)
+	w.guid(&op.GUID)
+	w.str(op.ServerName)
+	w.strp(op.MachineName)
+	w.guid(op.WorkerAgentID)
+	w.int32p(op.ExecutedCount)
+	return true
 }
 
-func eventRows(op *Operation, emit emitFn) {
-	for _, m := range op.Messages {
+func internalExecutionRow(x *scan, op *Operation) bool {
+	w, ex := &x.w, op.Exec
+	w.int(op.ID)
+	w.str(ex.FolderName)
+	w.str(ex.ProjectName)
+	w.str(ex.PackageName)
+	w.intp(ex.ReferenceID)
+	w.charp(ex.ReferenceType)
+	w.strp(ex.EnvFolderName)
+	w.strp(ex.EnvName)
+	w.int(ex.ProjectLSN)
+	w.bytes(ex.ExecutedAsSID)
+	w.str(ex.ExecutedAsName)
+	w.bit(ex.Use32Bit)
+	w.guid(ex.JobID)
+	return true
+}
+
+// execParamRows: set_execution_parameter_value rebuilds the list when it
+// adds or drops CUSTOMIZED_LOGGING_LEVEL (see afterID).
+func execParamRows(x *scan, op *Operation) bool {
+	if op.Exec == nil {
+		return true
+	}
+	w := &x.w
+	return afterID(x, op.Exec.Params, func(p *ExecParam) int64 { return p.ID }, func(p *ExecParam) {
+		w.int(p.ID)
+		w.int(op.ID)
+		w.int(int64(p.ObjectType))
+		w.str(p.DataType)
+		w.str(p.Name)
+		w.sensitive(p.Sensitive, p.Value)
+		w.bit(p.Sensitive)
+		w.bit(p.Required)
+		w.bit(p.ValueSet)
+		w.bit(p.RuntimeOverride)
+	})
+}
+
+func overrideRows(x *scan, op *Operation) bool {
+	w := &x.w
+	return afterID(x, op.Exec.Overrides, func(o *PropertyOverride) int64 { return o.ID }, func(o *PropertyOverride) {
+		w.int(o.ID)
+		w.int(op.ID)
+		w.str(o.Path)
+		if o.Sensitive {
+			w.null()
+		} else {
+			w.str(o.Value)
+		}
+		w.bit(o.Sensitive)
+	})
+}
+
+func messageRows(x *scan, op *Operation) bool {
+	w, list := &x.w, op.Messages
+	return x.inList(len(list), func(i int) {
+		m := list[i]
+		w.int(m.ID)
+		w.int(m.OperationID)
+		w.time(m.Time)
+		w.int(int64(m.Type))
+		w.int(int64(m.SourceType))
+		w.str(m.Message)
+		w.intp(m.ExtendedInfoID)
+	})
+}
+
+func eventRows(x *scan, op *Operation) bool {
+	w, list := &x.w, op.Messages
+	for i := int(x.inner); i < len(list); i++ {
+		m := list[i]
 		e := m.Event
 		if e == nil {
 			continue
+		}
+		if w.full() {
+			x.inner = int64(i)
+			return false
 		}
 		// The real view computes the source name from the source type.
 		src := e.SourceName
@@ -191,9 +374,73 @@ func eventRows(op *Operation, emit emitFn) {
 		case 20:
 			src = "Transact-SQL stored procedure"
 		}
-		emit(e.EventMessageID, m.OperationID, m.Time, m.Type, m.SourceType, m.Message, m.ExtendedInfoID, e.PackageName,
-			e.EventName, src, e.SourceID, e.Subcomponent, e.PackagePath, e.ExecutionPath, e.ThreadID, e.MessageCode, e.GUID)
+		w.intp(e.EventMessageID)
+		w.int(m.OperationID)
+		w.time(m.Time)
+		w.int(int64(m.Type))
+		w.int(int64(m.SourceType))
+		w.str(m.Message)
+		w.intp(m.ExtendedInfoID)
+		w.str(e.PackageName)
+		w.str(e.EventName)
+		w.str(src)
+		w.str(e.SourceID)
+		w.str(e.Subcomponent)
+		w.str(e.PackagePath)
+		w.str(e.ExecutionPath)
+		w.int(int64(e.ThreadID))
+		w.int(int64(e.MessageCode))
+		w.guid(&e.GUID)
 	}
+	return true
+}
+
+func contextRows(x *scan, op *Operation) bool {
+	w := &x.w
+	return afterID(x, op.Exec.Contexts, func(c *EventContext) int64 { return c.ID }, func(c *EventContext) {
+		w.int(c.ID)
+		w.intp(c.EventMessageID)
+		w.int(int64(c.Depth))
+		w.str(c.PackagePath)
+		w.int(int64(c.ContextType))
+		w.str(c.SourceName)
+		w.str(c.SourceID)
+		w.str(c.PropertyName)
+		w.value(c.PropertyValue)
+		w.guid(&c.EventGUID)
+	})
+}
+
+func executableRows(x *scan, op *Operation) bool {
+	w := &x.w
+	return afterID(x, op.Exec.Executables, func(e *Executable) int64 { return e.ID }, func(e *Executable) {
+		w.int(e.ID)
+		w.int(e.ExecutionID)
+		w.str(e.Name)
+		w.str(e.GUID)
+		w.str(e.PackageName)
+		w.str(e.PackagePath)
+	})
+}
+
+func statisticRows(x *scan, op *Operation) bool {
+	w := &x.w
+	return afterID(x, op.Exec.Statistics, func(st *ExecutableStatistic) int64 { return st.ID }, func(st *ExecutableStatistic) {
+		w.int(st.ID)
+		w.int(st.ExecutionID)
+		w.int(st.ExecutableID)
+		w.str(st.ExecutionPath)
+		w.time(st.Start)
+		w.time(st.End)
+		if st.End.IsZero() {
+			w.null()
+			w.null()
+		} else {
+			w.int(int64(st.DurationMS))
+			w.int(int64(st.Result))
+		}
+		w.null()
+	})
 }
 
 func denyInternal(table string) func(sc *secCtx) error {
@@ -211,360 +458,354 @@ func masterOf(c *Catalog) Master {
 	return c.master
 }
 
-var catalogViews = map[string]*viewDef{
-	"catalog.folders": {cols: colsFolders,
-		scan: func(s *State, sc *secCtx, _ any, emit emitFn) {
-			for _, f := range sortedFolders(s) {
-				if s.canReadFolder(sc, f) {
-					emit(f.ID, f.Name, f.Description, f.CreatedBySID, f.CreatedByName, f.Created)
-				}
-			}
-		},
-		seek: map[int]func(*State, *secCtx, sqltype.Value, any, emitFn){
-			0: func(s *State, sc *secCtx, key sqltype.Value, _ any, emit emitFn) {
-				id, _ := seekInt(key)
-				if f := s.Folders[id]; f != nil && s.canReadFolder(sc, f) {
-					emit(f.ID, f.Name, f.Description, f.CreatedBySID, f.CreatedByName, f.Created)
-				}
-			},
-			1: func(s *State, sc *secCtx, key sqltype.Value, _ any, emit emitFn) {
-				if f := s.folderByName(strings.TrimRight(valueText(key), " ")); f != nil && s.canReadFolder(sc, f) {
-					emit(f.ID, f.Name, f.Description, f.CreatedBySID, f.CreatedByName, f.Created)
-				}
-			},
-		}},
-	"catalog.projects": {cols: colsProjects,
-		scan: func(s *State, sc *secCtx, _ any, emit emitFn) {
-			for _, p := range sortedProjects(s) {
-				if logReadable(s, sc, p) {
-					projectRow(s, p, emit)
-				}
-			}
-		},
-		seek: map[int]func(*State, *secCtx, sqltype.Value, any, emitFn){
-			0: func(s *State, sc *secCtx, key sqltype.Value, _ any, emit emitFn) {
-				id, _ := seekInt(key)
-				if p := s.Projects[id]; p != nil && logReadable(s, sc, p) {
-					projectRow(s, p, emit)
-				}
-			},
-			2: func(s *State, sc *secCtx, key sqltype.Value, _ any, emit emitFn) {
-				name := strings.TrimRight(valueText(key), " ")
-				for _, p := range sortedProjects(s) {
-					if strings.EqualFold(p.Name, name) && logReadable(s, sc, p) {
-						projectRow(s, p, emit)
-					}
-				}
-			},
-		}},
-	"catalog.packages": {cols: colsPackages,
-		scan: func(s *State, sc *secCtx, _ any, emit emitFn) {
-			for _, p := range sortedProjects(s) {
-				if logReadable(s, sc, p) {
-					for _, pk := range p.Packages {
-						emit(pk.ID, pk.Name, pk.GUID, pk.Description, pk.FormatVersion, pk.VersionMajor, pk.VersionMinor,
-							pk.VersionBuild, pk.VersionComments, pk.VersionGUID, pk.ProjectID, pk.EntryPoint, "N", nil)
-					}
-				}
-			}
-		}},
-	"catalog.object_parameters": {cols: colsObjectParameters,
-		scan: func(s *State, sc *secCtx, _ any, emit emitFn) {
-			for _, p := range sortedProjects(s) {
-				if !s.check(sc, ObjProject, p.ID, PermRead) {
-					continue
-				}
-				for _, q := range p.Params {
-					var ref any
-					if q.ValueType == 'R' {
-						ref = q.ReferencedVar
-					}
-					emit(q.ID, q.ProjectID, q.ObjectType, q.ObjectName, q.Name, q.DataType, q.Required, q.Sensitive,
-						q.Description, sens(q.Sensitive, q.DesignDefault), sens(q.Sensitive, q.Default), q.ValueType, q.ValueSet,
-						ref, "N", nil)
-				}
-			}
-		}},
-	"catalog.environments": {cols: colsEnvironments,
-		scan: func(s *State, sc *secCtx, _ any, emit emitFn) {
-			for _, e := range sortedEnvironments(s) {
-				if s.check(sc, ObjEnvironment, e.ID, PermRead) {
-					emit(e.ID, e.Name, e.FolderID, e.Description, e.CreatedBySID, e.CreatedByName, e.Created)
-				}
-			}
-		}},
-	"catalog.environment_variables": {cols: colsEnvironmentVariables,
-		scan: func(s *State, sc *secCtx, _ any, emit emitFn) {
-			for _, e := range sortedEnvironments(s) {
-				if s.check(sc, ObjEnvironment, e.ID, PermRead) {
-					for _, v := range e.Variables {
-						emit(v.ID, v.EnvironmentID, v.Name, v.Description, v.Type, v.Sensitive, sens(v.Sensitive, v.Value))
-					}
-				}
-			}
-		}},
-	"catalog.environment_references": {cols: colsEnvironmentReferences,
-		scan: func(s *State, sc *secCtx, _ any, emit emitFn) {
-			for _, r := range sortedReferences(s) {
-				if s.Projects[r.ProjectID] != nil && s.check(sc, ObjProject, r.ProjectID, PermRead) {
-					var folder any
-					if r.Type == 'A' {
-						folder = r.FolderName
-					}
-					emit(r.ID, r.ProjectID, r.Type, folder, r.EnvironmentName, "N", nil)
-				}
-			}
-		}},
-	"catalog.operations": {cols: colsOperations,
-		scan: func(s *State, sc *secCtx, _ any, emit emitFn) {
-			readableOps(s, sc, func(op *Operation) { operationRow(op, emit) })
-		},
-		seek: map[int]func(*State, *secCtx, sqltype.Value, any, emitFn){
-			0: func(s *State, sc *secCtx, key sqltype.Value, _ any, emit emitFn) {
-				opByKey(s, sc, key, func(op *Operation) { operationRow(op, emit) })
-			},
-		}},
-	"catalog.executions": {cols: colsExecutions,
-		scan: func(s *State, sc *secCtx, _ any, emit emitFn) {
-			readableOps(s, sc, func(op *Operation) {
-				if op.Exec != nil {
-					executionRow(op, emit)
+// opsView is a view with one walk over the operations (scan) and, when
+// seekCol >= 0, a seek by operation id on that column.
+func opsView(cols []rows.Column, keep func(*scan, *Operation) bool, each func(*scan, *Operation) bool, seekCol int) *viewDef {
+	d := &viewDef{cols: cols, scan: func(x *scan) bool { return x.rowsOf(keep, each) }}
+	if seekCol >= 0 {
+		d.seek = map[int]producer{seekCol: func(x *scan) bool { return x.oneOp(keep, each) }}
+	}
+	return d
+}
+
+func withDeny(d *viewDef, table string) *viewDef {
+	d.deny = denyInternal(table)
+	return d
+}
+
+// workerRows walks the master's workers (x.extra) from the scan's
+// position; with a key, only the worker it names.
+func workerRows(x *scan, seek bool) bool {
+	if !x.sc.admin() && !x.sc.has("ssis_cluster_executor") {
+		return true
+	}
+	if seek && x.key.Kind() != sqltype.UniqueIdentifier {
+		return true
+	}
+	ws, w := x.extra.([]scaleout.Worker), &x.w
+	for ; x.pos < len(ws); x.pos++ {
+		wk := &ws[x.pos]
+		if seek && wk.ID != x.key.UUID() {
+			continue
+		}
+		if w.full() {
+			return false
+		}
+		w.guid(&wk.ID)
+		w.bit(wk.Enabled)
+		w.str(wk.DisplayName)
+		w.str(wk.Description)
+		w.str(wk.MachineName)
+		w.str(wk.Tags)
+		w.str(wk.UserAccount)
+		w.time(wk.LastOnlineTime)
+	}
+	return true
+}
+
+// folderByKey is the seek of catalog.folders by id (column 0) or name (1).
+func folderSeek(byName bool) producer {
+	return func(x *scan) bool {
+		var f *Folder
+		if byName {
+			f = x.s.folderByName(strings.TrimRight(valueText(x.key), " "))
+		} else {
+			id, _ := seekInt(x.key)
+			f = x.s.Folders[id]
+		}
+		if f != nil && x.s.canReadFolder(x.sc, f) {
+			folderRow(&x.w, f)
+		}
+		return true
+	}
+}
+
+// effectivePerms lists, for each object type in turn, the permissions the
+// caller holds on each object; x.seg is the object type being walked.
+var effectivePerms = []struct {
+	objType int16
+	perms   []int16
+}{
+	{ObjFolder, []int16{1, 2, 4, 100, 101, 102, 103, 104}},
+	{ObjProject, []int16{1, 2, 3, 4}},
+	{ObjEnvironment, []int16{1, 2, 4}},
+	{ObjOperation, []int16{1, 2, 4}},
+}
+
+func effectiveRows(x *scan) bool {
+	for ; x.seg < len(effectivePerms); x.seg++ {
+		seg := effectivePerms[x.seg]
+		each := func(x *scan, id int64) bool {
+			return x.inList(len(seg.perms), func(i int) {
+				// A permission the caller lacks writes no row: inList
+				// counts list entries, the chunk only fills with rows.
+				if p := seg.perms[i]; x.s.effective(x.sc, seg.objType, id, p) {
+					x.w.int(int64(seg.objType))
+					x.w.int(id)
+					x.w.int(int64(p))
 				}
 			})
+		}
+		var done bool
+		switch seg.objType {
+		case ObjFolder:
+			done = byID(x, x.s.Folders, func(x *scan, f *Folder) bool { return each(x, f.ID) })
+		case ObjProject:
+			done = byID(x, x.s.Projects, func(x *scan, p *Project) bool { return each(x, p.ID) })
+		case ObjEnvironment:
+			done = byID(x, x.s.Environments, func(x *scan, e *Environment) bool { return each(x, e.ID) })
+		case ObjOperation:
+			done = x.rowsOf(anyOp, func(x *scan, op *Operation) bool { return each(x, op.ID) })
+		}
+		if !done {
+			return false
+		}
+		x.pos, x.inner, x.keyed, x.ids = 0, 0, false, x.ids[:0]
+	}
+	return true
+}
+
+var catalogViews = map[string]*viewDef{
+	"catalog.folders": {cols: colsFolders,
+		scan: func(x *scan) bool {
+			return byID(x, x.s.Folders, func(x *scan, f *Folder) bool {
+				if x.s.canReadFolder(x.sc, f) {
+					folderRow(&x.w, f)
+				}
+				return true
+			})
 		},
-		seek: map[int]func(*State, *secCtx, sqltype.Value, any, emitFn){
-			0: func(s *State, sc *secCtx, key sqltype.Value, _ any, emit emitFn) {
-				opByKey(s, sc, key, func(op *Operation) {
-					if op.Exec != nil {
-						executionRow(op, emit)
+		seek: map[int]producer{0: folderSeek(false), 1: folderSeek(true)}},
+	"catalog.projects": {cols: colsProjects,
+		scan: func(x *scan) bool {
+			return byID(x, x.s.Projects, func(x *scan, p *Project) bool {
+				if logReadable(x.s, x.sc, p) {
+					projectRow(&x.w, p)
+				}
+				return true
+			})
+		},
+		seek: map[int]producer{
+			0: func(x *scan) bool {
+				id, _ := seekInt(x.key)
+				if p := x.s.Projects[id]; p != nil && logReadable(x.s, x.sc, p) {
+					projectRow(&x.w, p)
+				}
+				return true
+			},
+			2: func(x *scan) bool {
+				name := strings.TrimRight(valueText(x.key), " ")
+				return byID(x, x.s.Projects, func(x *scan, p *Project) bool {
+					if strings.EqualFold(p.Name, name) && logReadable(x.s, x.sc, p) {
+						projectRow(&x.w, p)
 					}
+					return true
 				})
 			},
 		}},
-	"catalog.execution_parameter_values": {cols: colsExecParams,
-		scan: func(s *State, sc *secCtx, _ any, emit emitFn) {
-			readableOps(s, sc, func(op *Operation) { execParamRows(op, emit) })
-		},
-		seek: map[int]func(*State, *secCtx, sqltype.Value, any, emitFn){
-			1: func(s *State, sc *secCtx, key sqltype.Value, _ any, emit emitFn) {
-				opByKey(s, sc, key, func(op *Operation) { execParamRows(op, emit) })
-			},
-		}},
-	"catalog.execution_property_override_values": {cols: colsOverrides,
-		scan: func(s *State, sc *secCtx, _ any, emit emitFn) {
-			readableOps(s, sc, func(op *Operation) {
-				if op.Exec != nil {
-					for _, o := range op.Exec.Overrides {
-						var v any = o.Value
-						if o.Sensitive {
-							v = nil
-						}
-						emit(o.ID, op.ID, o.Path, v, o.Sensitive)
-					}
+	"catalog.packages": {cols: colsPackages,
+		scan: func(x *scan) bool {
+			return byID(x, x.s.Projects, func(x *scan, p *Project) bool {
+				if !logReadable(x.s, x.sc, p) {
+					return true
 				}
+				return afterID(x, p.Packages, func(pk *Package) int64 { return pk.ID }, func(pk *Package) { packageRow(&x.w, pk) })
 			})
 		}},
-	"catalog.operation_messages": {cols: colsOperationMessages,
-		scan: func(s *State, sc *secCtx, _ any, emit emitFn) {
-			readableOps(s, sc, func(op *Operation) { messageRows(op, emit) })
-		},
-		seek: map[int]func(*State, *secCtx, sqltype.Value, any, emitFn){
-			1: func(s *State, sc *secCtx, key sqltype.Value, _ any, emit emitFn) {
-				opByKey(s, sc, key, func(op *Operation) { messageRows(op, emit) })
-			},
-		}},
-	"catalog.event_messages": {cols: colsEventMessages,
-		scan: func(s *State, sc *secCtx, _ any, emit emitFn) {
-			readableOps(s, sc, func(op *Operation) { eventRows(op, emit) })
-		},
-		seek: map[int]func(*State, *secCtx, sqltype.Value, any, emitFn){
-			1: func(s *State, sc *secCtx, key sqltype.Value, _ any, emit emitFn) {
-				opByKey(s, sc, key, func(op *Operation) { eventRows(op, emit) })
-			},
-		}},
-	"catalog.event_message_context": {cols: colsEventContext,
-		scan: func(s *State, sc *secCtx, _ any, emit emitFn) {
-			readableOps(s, sc, func(op *Operation) {
-				if op.Exec != nil {
-					for _, x := range op.Exec.Contexts {
-						emit(x.ID, x.EventMessageID, x.Depth, x.PackagePath, x.ContextType, x.SourceName, x.SourceID,
-							x.PropertyName, x.PropertyValue, x.EventGUID)
-					}
+	"catalog.object_parameters": {cols: colsObjectParameters,
+		scan: func(x *scan) bool {
+			return byID(x, x.s.Projects, func(x *scan, p *Project) bool {
+				if !x.s.check(x.sc, ObjProject, p.ID, PermRead) {
+					return true
 				}
+				return afterID(x, p.Params, func(q *ObjectParameter) int64 { return q.ID }, func(q *ObjectParameter) { objectParameterRow(&x.w, q) })
 			})
 		}},
-	"catalog.executables": {cols: colsExecutables,
-		scan: func(s *State, sc *secCtx, _ any, emit emitFn) {
-			readableOps(s, sc, func(op *Operation) {
-				if op.Exec != nil {
-					for _, e := range op.Exec.Executables {
-						emit(e.ID, e.ExecutionID, e.Name, e.GUID, e.PackageName, e.PackagePath)
-					}
+	"catalog.environments": {cols: colsEnvironments,
+		scan: func(x *scan) bool {
+			return byID(x, x.s.Environments, func(x *scan, e *Environment) bool {
+				if x.s.check(x.sc, ObjEnvironment, e.ID, PermRead) {
+					environmentRow(&x.w, e)
 				}
+				return true
 			})
 		}},
-	"catalog.executable_statistics": {cols: colsExecutableStatistics,
-		scan: func(s *State, sc *secCtx, _ any, emit emitFn) {
-			readableOps(s, sc, func(op *Operation) {
-				if op.Exec != nil {
-					for _, st := range op.Exec.Statistics {
-						var dur, res any
-						if !st.End.IsZero() {
-							dur, res = st.DurationMS, st.Result
-						}
-						emit(st.ID, st.ExecutionID, st.ExecutableID, st.ExecutionPath, st.Start, st.End, dur, res, nil)
-					}
+	"catalog.environment_variables": {cols: colsEnvironmentVariables,
+		scan: func(x *scan) bool {
+			return byID(x, x.s.Environments, func(x *scan, e *Environment) bool {
+				if !x.s.check(x.sc, ObjEnvironment, e.ID, PermRead) {
+					return true
 				}
+				return afterID(x, e.Variables, func(v *EnvironmentVariable) int64 { return v.ID }, func(v *EnvironmentVariable) { variableRow(&x.w, v) })
 			})
 		}},
+	"catalog.environment_references": {cols: colsEnvironmentReferences,
+		scan: func(x *scan) bool {
+			return byID(x, x.s.References, func(x *scan, r *EnvironmentReference) bool {
+				if x.s.Projects[r.ProjectID] != nil && x.s.check(x.sc, ObjProject, r.ProjectID, PermRead) {
+					referenceRow(&x.w, r)
+				}
+				return true
+			})
+		}},
+	"catalog.operations":                         opsView(colsOperations, readable, operationRow, 0),
+	"catalog.executions":                         opsView(colsExecutions, readableExec, executionRow, 0),
+	"catalog.execution_parameter_values":         opsView(colsExecParams, readable, execParamRows, 1),
+	"catalog.execution_property_override_values": opsView(colsOverrides, readableExec, overrideRows, -1),
+	"catalog.operation_messages":                 opsView(colsOperationMessages, readable, messageRows, 1),
+	"catalog.event_messages":                     opsView(colsEventMessages, readable, eventRows, 1),
+	"catalog.event_message_context":              opsView(colsEventContext, readableExec, contextRows, -1),
+	"catalog.executables":                        opsView(colsExecutables, readableExec, executableRows, -1),
+	"catalog.executable_statistics":              opsView(colsExecutableStatistics, readableExec, statisticRows, -1),
 	"catalog.worker_agents": {cols: colsWorkerAgents,
-		pre: func(c *Catalog) any { return masterOf(c).Workers() },
-		scan: func(s *State, sc *secCtx, extra any, emit emitFn) {
-			if !sc.admin() && !sc.has("ssis_cluster_executor") {
-				return
-			}
-			for _, w := range extra.([]scaleout.Worker) {
-				emit(w.ID, w.Enabled, w.DisplayName, w.Description, w.MachineName, w.Tags, w.UserAccount, w.LastOnlineTime)
-			}
-		},
-		seek: map[int]func(*State, *secCtx, sqltype.Value, any, emitFn){
-			0: func(s *State, sc *secCtx, key sqltype.Value, extra any, emit emitFn) {
-				if !sc.admin() && !sc.has("ssis_cluster_executor") || key.Kind() != sqltype.UniqueIdentifier {
-					return
-				}
-				for _, w := range extra.([]scaleout.Worker) {
-					if w.ID == key.UUID() {
-						emit(w.ID, w.Enabled, w.DisplayName, w.Description, w.MachineName, w.Tags, w.UserAccount, w.LastOnlineTime)
-					}
-				}
-			},
-		}},
+		pre:  func(c *Catalog) any { return masterOf(c).Workers() },
+		scan: func(x *scan) bool { return workerRows(x, false) },
+		seek: map[int]producer{0: func(x *scan) bool { return workerRows(x, true) }}},
 	"catalog.master_properties": {cols: colsMasterProperties,
-		scan: func(s *State, sc *secCtx, _ any, emit emitFn) {
-			for _, k := range sortedKeys(s.MasterProperties) {
-				if k != "CLUSTER_LOGDB_CONNECTIONSTRING" {
-					emit(k, s.MasterProperties[k])
+		scan: func(x *scan) bool {
+			names := namesOf(x, x.s.MasterProperties)
+			for ; x.pos < len(names); x.pos++ {
+				if x.w.full() {
+					return false
+				}
+				if v, ok := x.s.MasterProperties[names[x.pos]]; ok && names[x.pos] != "CLUSTER_LOGDB_CONNECTIONSTRING" {
+					x.w.str(names[x.pos])
+					x.w.str(v)
 				}
 			}
+			return true
 		}},
 	"catalog.catalog_properties": {cols: colsCatalogProperties,
-		scan: func(s *State, sc *secCtx, _ any, emit emitFn) {
-			for _, k := range sortedKeys(s.CatalogProperties) {
-				emit(k, s.CatalogProperties[k])
+		scan: func(x *scan) bool {
+			names := namesOf(x, x.s.CatalogProperties)
+			for ; x.pos < len(names); x.pos++ {
+				if x.w.full() {
+					return false
+				}
+				if v, ok := x.s.CatalogProperties[names[x.pos]]; ok {
+					x.w.str(names[x.pos])
+					x.w.str(v)
+				}
 			}
+			return true
 		}},
 	"catalog.customized_logging_levels": {cols: colsLoggingLevels,
-		scan: func(s *State, sc *secCtx, _ any, emit emitFn) {
-			for _, k := range sortedKeys(s.LoggingLevels) {
-				l := s.LoggingLevels[k]
-				emit(l.ID, l.Name, l.Description, l.ProfileValue, l.EventsValue, l.CreatedBySID, l.CreatedByName, l.Created)
-			}
-		}},
-	"catalog.effective_object_permissions": {cols: colsEffective,
-		scan: func(s *State, sc *secCtx, _ any, emit emitFn) {
-			each := func(t int16, id int64, perms []int16) {
-				for _, p := range perms {
-					if s.effective(sc, t, id, p) {
-						emit(t, id, p)
-					}
+		scan: func(x *scan) bool {
+			names := namesOf(x, x.s.LoggingLevels)
+			for ; x.pos < len(names); x.pos++ {
+				if x.w.full() {
+					return false
+				}
+				if l := x.s.LoggingLevels[names[x.pos]]; l != nil {
+					w := &x.w
+					w.int(l.ID)
+					w.str(l.Name)
+					w.str(l.Description)
+					w.int(l.ProfileValue)
+					w.int(l.EventsValue)
+					w.bytes(l.CreatedBySID)
+					w.str(l.CreatedByName)
+					w.time(l.Created)
 				}
 			}
-			for _, f := range sortedFolders(s) {
-				each(ObjFolder, f.ID, []int16{1, 2, 4, 100, 101, 102, 103, 104})
-			}
-			for _, p := range sortedProjects(s) {
-				each(ObjProject, p.ID, []int16{1, 2, 3, 4})
-			}
-			for _, e := range sortedEnvironments(s) {
-				each(ObjEnvironment, e.ID, []int16{1, 2, 4})
-			}
-			for _, id := range s.OperationOrder {
-				if s.Operations[id] != nil {
-					each(ObjOperation, id, []int16{1, 2, 4})
-				}
-			}
+			return true
 		}},
+	"catalog.effective_object_permissions": {cols: colsEffective, scan: effectiveRows},
 	"catalog.explicit_object_permissions": {cols: colsExplicit,
-		scan: func(s *State, sc *secCtx, _ any, emit emitFn) {
-			for _, k := range sortedPermKeys(s) {
-				if s.visibleObject(sc, k.ObjectType, k.ObjectID) != nil {
+		scan: func(x *scan) bool {
+			if !x.keyed {
+				x.keyed = true
+				for k := range x.s.Permissions {
+					x.perms = append(x.perms, k)
+				}
+				sortPermKeys(x.perms)
+			}
+			for ; x.pos < len(x.perms); x.pos++ {
+				if x.w.full() {
+					return false
+				}
+				k := x.perms[x.pos]
+				if x.s.visibleObject(x.sc, k.ObjectType, k.ObjectID) != nil {
 					continue
 				}
-				for _, g := range s.Permissions[k] {
-					emit(k.ObjectType, k.ObjectID, g.PrincipalID, g.Permission, g.Deny, g.GrantorID)
+				// A securable's grants (a few) are written together: a
+				// revoke and its rollback rebuild the list, so a place
+				// inside it would not hold.
+				for _, g := range x.s.Permissions[k] {
+					x.w.int(int64(k.ObjectType))
+					x.w.int(k.ObjectID)
+					x.w.int(int64(g.PrincipalID))
+					x.w.int(int64(g.Permission))
+					x.w.bit(g.Deny)
+					x.w.int(int64(g.GrantorID))
 				}
 			}
+			return true
 		}},
-	"internal.operations": {cols: colsInternalOperations, deny: denyInternal("operations"),
-		scan: func(s *State, sc *secCtx, _ any, emit emitFn) {
-			for _, id := range s.OperationOrder {
-				if op := s.Operations[id]; op != nil {
-					internalOperationRow(op, emit)
-				}
-			}
-		},
-		seek: map[int]func(*State, *secCtx, sqltype.Value, any, emitFn){
-			0: func(s *State, sc *secCtx, key sqltype.Value, _ any, emit emitFn) {
-				id, _ := seekInt(key)
-				if op := s.Operations[id]; op != nil {
-					internalOperationRow(op, emit)
-				}
-			},
-		}},
-	"internal.executions": {cols: colsInternalExecutions, deny: denyInternal("executions"),
-		scan: func(s *State, sc *secCtx, _ any, emit emitFn) {
-			for _, id := range s.OperationOrder {
-				if op := s.Operations[id]; op != nil && op.Exec != nil {
-					internalExecutionRow(op, emit)
-				}
-			}
-		},
-		seek: map[int]func(*State, *secCtx, sqltype.Value, any, emitFn){
-			0: func(s *State, sc *secCtx, key sqltype.Value, _ any, emit emitFn) {
-				id, _ := seekInt(key)
-				if op := s.Operations[id]; op != nil && op.Exec != nil {
-					internalExecutionRow(op, emit)
-				}
-			},
-		}},
-	"internal.execution_info": {cols: colsExecutions, deny: denyInternal("execution_info"),
-		scan: func(s *State, sc *secCtx, _ any, emit emitFn) {
-			for _, id := range s.OperationOrder {
-				if op := s.Operations[id]; op != nil && op.Exec != nil {
-					executionRow(op, emit)
-				}
-			}
-		},
-		seek: map[int]func(*State, *secCtx, sqltype.Value, any, emitFn){
-			0: func(s *State, sc *secCtx, key sqltype.Value, _ any, emit emitFn) {
-				id, _ := seekInt(key)
-				if op := s.Operations[id]; op != nil && op.Exec != nil {
-					executionRow(op, emit)
-				}
-			},
-		}},
+	"internal.operations":     withDeny(opsView(colsInternalOperations, anyOp, internalOperationRow, 0), "operations"),
+	"internal.executions":     withDeny(opsView(colsInternalExecutions, anyExec, internalExecutionRow, 0), "executions"),
+	"internal.execution_info": withDeny(opsView(colsExecutions, anyExec, executionRow, 0), "execution_info"),
 	"internal.jobs": {cols: colsJobs, deny: denyInternal("jobs"),
 		pre: func(c *Catalog) any { return masterOf(c).Jobs() },
-		scan: func(s *State, sc *secCtx, extra any, emit emitFn) {
-			for _, j := range extra.([]scaleout.Job) {
-				emit(j.ID, j.IsCancelled, j.CreatedTime, int32(j.JobType), j.InputData, j.Creator, int32(j.Priority), j.LastUpdatedTime)
+		scan: func(x *scan) bool {
+			js, w := x.extra.([]scaleout.Job), &x.w
+			for ; x.pos < len(js); x.pos++ {
+				if w.full() {
+					return false
+				}
+				j := &js[x.pos]
+				w.guid(&j.ID)
+				w.bit(j.IsCancelled)
+				w.time(j.CreatedTime)
+				w.int(int64(j.JobType))
+				w.str(j.InputData)
+				w.str(j.Creator)
+				w.int(int64(j.Priority))
+				w.time(j.LastUpdatedTime)
 			}
+			return true
 		}},
 	"internal.tasks": {cols: colsTasks, deny: denyInternal("tasks"),
 		pre: func(c *Catalog) any { return masterOf(c).Tasks() },
-		scan: func(s *State, sc *secCtx, extra any, emit emitFn) {
-			for _, t := range extra.([]scaleout.Task) {
-				emit(t.ID, t.JobID, int32(t.TaskType), t.InputData, int32(t.MaxExecutedCount), int32(t.ExecutedCount), int32(t.Status),
-					t.IsCritical, int32(t.Priority), t.ReadyForDispatchTime, t.LastUpdatedTime, t.CreatedTime, nilGUID(t.WorkerAgentID),
-					t.ExpiredTime, nilGUID(t.CreateWorkerAgentID), t.IsCancelled, t.LastPickupTime)
+		scan: func(x *scan) bool {
+			ts, w := x.extra.([]scaleout.Task), &x.w
+			for ; x.pos < len(ts); x.pos++ {
+				if w.full() {
+					return false
+				}
+				t := &ts[x.pos]
+				w.guid(&t.ID)
+				w.guid(&t.JobID)
+				w.int(int64(t.TaskType))
+				w.str(t.InputData)
+				w.int(int64(t.MaxExecutedCount))
+				w.int(int64(t.ExecutedCount))
+				w.int(int64(t.Status))
+				w.bit(t.IsCritical)
+				w.int(int64(t.Priority))
+				w.time(t.ReadyForDispatchTime)
+				w.time(t.LastUpdatedTime)
+				w.time(t.CreatedTime)
+				w.guidOrNull(&t.WorkerAgentID)
+				w.time(t.ExpiredTime)
+				w.guidOrNull(&t.CreateWorkerAgentID)
+				w.bit(t.IsCancelled)
+				w.time(t.LastPickupTime)
 			}
+			return true
 		}},
 	"internal.job_worker_agents": {cols: colsJobWorkers, deny: denyInternal("job_worker_agents"),
 		pre: func(c *Catalog) any { return masterOf(c).JobWorkers() },
-		scan: func(s *State, sc *secCtx, extra any, emit emitFn) {
-			for _, j := range extra.([]scaleout.JobWorker) {
-				emit(j.JobID, j.WorkerAgentID)
+		scan: func(x *scan) bool {
+			js, w := x.extra.([]scaleout.JobWorker), &x.w
+			for ; x.pos < len(js); x.pos++ {
+				if w.full() {
+					return false
+				}
+				w.guid(&js[x.pos].JobID)
+				w.guid(&js[x.pos].WorkerAgentID)
 			}
+			return true
 		}},
 }
 
@@ -572,19 +813,4 @@ var catalogViews = map[string]*viewDef{
 // reads in full (reference §5.1).
 func logReadable(s *State, sc *secCtx, p *Project) bool {
 	return sc.has("ssis_logreader") || s.check(sc, ObjProject, p.ID, PermRead)
-}
-
-func execParamRows(op *Operation, emit emitFn) {
-	if op.Exec == nil {
-		return
-	}
-	for _, p := range op.Exec.Params {
-		emit(p.ID, op.ID, p.ObjectType, p.DataType, p.Name, sens(p.Sensitive, p.Value), p.Sensitive, p.Required, p.ValueSet, p.RuntimeOverride)
-	}
-}
-
-func internalExecutionRow(op *Operation, emit emitFn) {
-	ex := op.Exec
-	emit(op.ID, ex.FolderName, ex.ProjectName, ex.PackageName, ex.ReferenceID, ex.ReferenceType, ex.EnvFolderName, ex.EnvName,
-		ex.ProjectLSN, ex.ExecutedAsSID, ex.ExecutedAsName, ex.Use32Bit, ex.JobID)
 }

@@ -1,7 +1,6 @@
 package emulator
 
 import (
-	"context"
 	"strconv"
 	"sync"
 
@@ -9,7 +8,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/ssisdb-emulator/ssisdb-emulator/catalog"
-	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/rows"
 	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/scaleout"
 	"github.com/ssisdb-emulator/ssisdb-emulator/tds"
 )
@@ -131,38 +129,22 @@ func (c *masterCollector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstHistogram(descLat, h.Count, h.Sum.Seconds(), buckets)
 }
 
-// statusNames are the operation statuses of catalog.executions.
-var statusNames = map[int64]string{1: "created", 2: "running", 3: "canceled", 4: "failed", 5: "pending",
+// statusNames are the operation statuses of catalog.executions, by status.
+var statusNames = [...]string{1: "created", 2: "running", 3: "canceled", 4: "failed", 5: "pending",
 	6: "ended_unexpectedly", 7: "succeeded", 8: "stopping", 9: "completed"}
 
+// executionCollector reports the catalog's executions by status from the
+// counts the catalog keeps, so a scrape costs the same at any number of
+// executions.
 type executionCollector struct{ cat *catalog.Catalog }
 
 func (c *executionCollector) Describe(ch chan<- *prometheus.Desc) { ch <- descExec }
 
 func (c *executionCollector) Collect(ch chan<- prometheus.Metric) {
-	caller, err := c.cat.CallerFor("sa")
-	if err != nil {
-		return
-	}
-	src, ok := c.cat.View("SSISDB", "catalog", "executions", caller)
-	if !ok {
-		return
-	}
-	col := -1
-	for i, cl := range src.Columns() {
-		if cl.Name == "status" {
-			col = i
-		}
-	}
-	if col < 0 {
-		return
-	}
-	counts := map[int64]float64{}
-	_ = src.Scan(context.Background(), func(r rows.Row) bool {
-		counts[r[col].Int64()]++
-		return true
-	})
+	counts := c.cat.ExecutionCounts()
 	for st, name := range statusNames {
-		ch <- prometheus.MustNewConstMetric(descExec, prometheus.GaugeValue, counts[st], name)
+		if name != "" {
+			ch <- prometheus.MustNewConstMetric(descExec, prometheus.GaugeValue, float64(counts[st]), name)
+		}
 	}
 }
