@@ -208,17 +208,43 @@ func init() {
 		n, ok, err := integer(c.args[i], false)
 		return n, true, ok, err
 	}
-	register(&Func{Name: "SUSER_NAME", MaxArgs: 1, resolve: fixed(tNVar128), eval: func(c *call) (sqltype.Value, error) {
-		id, present, ok, err := optInt(c, 0)
-		if err != nil || !ok {
-			return sqltype.Null(c.typ), err
-		}
-		if !present {
-			return sqltype.NewString(c.typ, c.env.LoginName()), nil
-		}
-		p, found := c.env.LoginByID(int(id))
-		return strOf(c.typ, p.Name, found), nil
-	}})
+	// nameByID registers NAME([id]): the name of the login, user or
+	// database with that id (NULL when there is none), the current one's
+	// without an argument.
+	nameByID := func(name string, current func(Env) string, byID func(e Env, id int) (string, bool)) {
+		register(&Func{Name: name, MaxArgs: 1, resolve: fixed(tNVar128), eval: func(c *call) (sqltype.Value, error) {
+			id, present, ok, err := optInt(c, 0)
+			if err != nil || !ok {
+				return sqltype.Null(c.typ), err
+			}
+			if !present {
+				return sqltype.NewString(c.typ, current(c.env)), nil
+			}
+			n, found := byID(c.env, int(id))
+			return strOf(c.typ, n, found), nil
+		}})
+	}
+	// idByName registers ID([name]): the id of the principal, database or
+	// schema of that name (NULL when there is none), the current one's
+	// without an argument.
+	idByName := func(name string, byName func(e Env, name string) (int, bool)) {
+		register(&Func{Name: name, MaxArgs: 1, resolve: fixed(sqltype.TInt), eval: func(c *call) (sqltype.Value, error) {
+			n, ok, err := optStr(c, 0)
+			if err != nil || !ok {
+				return sqltype.Null(c.typ), err
+			}
+			id, found := byName(c.env, n)
+			if !found {
+				return sqltype.Null(c.typ), nil
+			}
+			return sqltype.NewInt(int64(id)), nil
+		}})
+	}
+	principalName := func(p Principal, ok bool) (string, bool) { return p.Name, ok }
+	principalID := func(p Principal, ok bool) (int, bool) { return p.ID, ok }
+	userID := func(e Env, name string) (int, bool) { return principalID(e.User(name)) }
+
+	nameByID("SUSER_NAME", Env.LoginName, func(e Env, id int) (string, bool) { return principalName(e.LoginByID(id)) })
 	register(&Func{Name: "SUSER_SNAME", MaxArgs: 1, resolve: fixed(tNVar128), eval: func(c *call) (sqltype.Value, error) {
 		if len(c.args) == 0 {
 			return sqltype.NewString(c.typ, c.env.LoginName()), nil
@@ -245,51 +271,15 @@ func init() {
 		}
 		return sqltype.NewBytes(c.typ, p.SID), nil
 	}})
-	register(&Func{Name: "SUSER_ID", MaxArgs: 1, resolve: fixed(sqltype.TInt), eval: func(c *call) (sqltype.Value, error) {
-		name, ok, err := optStr(c, 0)
-		if err != nil || !ok {
-			return sqltype.Null(c.typ), err
-		}
-		p, found := c.env.Login(name)
-		if !found {
-			return sqltype.Null(c.typ), nil
-		}
-		return sqltype.NewInt(int64(p.ID)), nil
-	}})
-	register(&Func{Name: "USER_NAME", MaxArgs: 1, resolve: fixed(tNVar128), eval: func(c *call) (sqltype.Value, error) {
-		id, present, ok, err := optInt(c, 0)
-		if err != nil || !ok {
-			return sqltype.Null(c.typ), err
-		}
-		if !present {
-			return sqltype.NewString(c.typ, c.env.UserName()), nil
-		}
-		p, found := c.env.UserByID(int(id))
-		return strOf(c.typ, p.Name, found), nil
-	}})
-	register(&Func{Name: "USER_ID", MaxArgs: 1, resolve: fixed(sqltype.TInt), eval: func(c *call) (sqltype.Value, error) {
-		name, ok, err := optStr(c, 0)
-		if err != nil || !ok {
-			return sqltype.Null(c.typ), err
-		}
-		p, found := c.env.User(name)
-		if !found {
-			return sqltype.Null(c.typ), nil
-		}
-		return sqltype.NewInt(int64(p.ID)), nil
-	}})
-	register(&Func{Name: "DATABASE_PRINCIPAL_ID", MaxArgs: 1, resolve: fixed(sqltype.TInt), eval: func(c *call) (sqltype.Value, error) {
-		name, ok, err := optStr(c, 0)
-		if err != nil || !ok {
-			return sqltype.Null(c.typ), err
-		}
-		p, found := c.env.User(name)
-		if !found {
-			return sqltype.Null(c.typ), nil
-		}
-		return sqltype.NewInt(int64(p.ID)), nil
-	}})
-	register(&Func{Name: "IS_MEMBER", MinArgs: 1, MaxArgs: 1, resolve: fixed(sqltype.TInt), eval: func(c *call) (sqltype.Value, error) {
+	idByName("SUSER_ID", func(e Env, name string) (int, bool) { return principalID(e.Login(name)) })
+	nameByID("USER_NAME", Env.UserName, func(e Env, id int) (string, bool) { return principalName(e.UserByID(id)) })
+	// DATABASE_PRINCIPAL_ID answers as USER_ID does here: both look the
+	// name up among the database's users.
+	idByName("USER_ID", userID)
+	idByName("DATABASE_PRINCIPAL_ID", userID)
+	// IS_ROLEMEMBER's optional principal is not consulted: both answer
+	// for the caller.
+	isMember := func(c *call) (sqltype.Value, error) {
 		role, ok, err := str(c.args[0])
 		if err != nil || !ok {
 			return sqltype.Null(c.typ), err
@@ -299,18 +289,9 @@ func init() {
 			return sqltype.Null(c.typ), nil
 		}
 		return sqltype.NewInt(b2i(m)), nil
-	}})
-	register(&Func{Name: "IS_ROLEMEMBER", MinArgs: 1, MaxArgs: 2, resolve: fixed(sqltype.TInt), eval: func(c *call) (sqltype.Value, error) {
-		role, ok, err := str(c.args[0])
-		if err != nil || !ok {
-			return sqltype.Null(c.typ), err
-		}
-		m, known := c.env.IsMember(role)
-		if !known {
-			return sqltype.Null(c.typ), nil
-		}
-		return sqltype.NewInt(b2i(m)), nil
-	}})
+	}
+	register(&Func{Name: "IS_MEMBER", MinArgs: 1, MaxArgs: 1, resolve: fixed(sqltype.TInt), eval: isMember})
+	register(&Func{Name: "IS_ROLEMEMBER", MinArgs: 1, MaxArgs: 2, resolve: fixed(sqltype.TInt), eval: isMember})
 	register(&Func{Name: "IS_SRVROLEMEMBER", MinArgs: 1, MaxArgs: 2, resolve: fixed(sqltype.TInt), eval: func(c *call) (sqltype.Value, error) {
 		role, ok, err := str(c.args[0])
 		if err != nil || !ok {
@@ -346,28 +327,14 @@ func init() {
 	}})
 
 	// Databases, schemas and objects.
-	register(&Func{Name: "DB_NAME", MaxArgs: 1, resolve: fixed(tNVar128), eval: func(c *call) (sqltype.Value, error) {
-		id, present, ok, err := optInt(c, 0)
-		if err != nil || !ok {
-			return sqltype.Null(c.typ), err
-		}
-		if !present {
-			return sqltype.NewString(c.typ, c.env.DatabaseName()), nil
-		}
-		d, found := c.env.DatabaseByID(int(id))
-		return strOf(c.typ, d.Name, found), nil
-	}})
-	register(&Func{Name: "DB_ID", MaxArgs: 1, resolve: fixed(sqltype.TInt), eval: func(c *call) (sqltype.Value, error) {
-		name, ok, err := optStr(c, 0)
-		if err != nil || !ok {
-			return sqltype.Null(c.typ), err
-		}
-		d, found := c.env.Database(name)
-		if !found {
-			return sqltype.Null(c.typ), nil
-		}
-		return sqltype.NewInt(int64(d.ID)), nil
-	}})
+	nameByID("DB_NAME", Env.DatabaseName, func(e Env, id int) (string, bool) {
+		d, found := e.DatabaseByID(id)
+		return d.Name, found
+	})
+	idByName("DB_ID", func(e Env, name string) (int, bool) {
+		d, found := e.Database(name)
+		return d.ID, found
+	})
 	register(&Func{Name: "SCHEMA_NAME", MaxArgs: 1, resolve: fixed(sqltype.TSysname), eval: func(c *call) (sqltype.Value, error) {
 		id, present, ok, err := optInt(c, 0)
 		if err != nil || !ok {
@@ -380,17 +347,10 @@ func init() {
 		n, found := c.env.SchemaByID(int(id))
 		return strOf(c.typ, n, found), nil
 	}})
-	register(&Func{Name: "SCHEMA_ID", MaxArgs: 1, resolve: fixed(sqltype.TInt), eval: func(c *call) (sqltype.Value, error) {
-		name, ok, err := optStr(c, 0)
-		if err != nil || !ok {
-			return sqltype.Null(c.typ), err
-		}
-		id, _, found := c.env.Schema(name)
-		if !found {
-			return sqltype.Null(c.typ), nil
-		}
-		return sqltype.NewInt(int64(id)), nil
-	}})
+	idByName("SCHEMA_ID", func(e Env, name string) (int, bool) {
+		id, _, found := e.Schema(name)
+		return id, found
+	})
 	register(&Func{Name: "OBJECT_ID", MinArgs: 1, MaxArgs: 2, resolve: fixed(sqltype.TInt), eval: func(c *call) (sqltype.Value, error) {
 		name, ok, err := str(c.args[0])
 		if err != nil || !ok {
@@ -443,21 +403,18 @@ func init() {
 	}})
 
 	// @@ functions.
-	global := func(name string, t sqltype.Type, f func(e Env) sqltype.Value) {
-		register(&Func{Name: name, resolve: fixed(t), eval: func(c *call) (sqltype.Value, error) { return f(c.env), nil }})
-	}
-	global("@@VERSION", sqltype.NVarCharN(300), func(Env) sqltype.Value { return sqltype.NewString(sqltype.NVarCharN(300), Version) })
-	global("@@SERVERNAME", tNVar128, func(e Env) sqltype.Value { return sqltype.NewString(tNVar128, e.ServerName()) })
-	global("@@SERVICENAME", tNVar128, func(Env) sqltype.Value { return sqltype.NewString(tNVar128, "MSSQLSERVER") })
-	global("@@SPID", sqltype.TSmallInt, func(e Env) sqltype.Value { return sqltype.NewSmallInt(int64(e.SPID())) })
-	global("@@LANGUAGE", tNVar128, func(e Env) sqltype.Value { return sqltype.NewString(tNVar128, e.Language()) })
-	global("@@LANGID", sqltype.TSmallInt, func(Env) sqltype.Value { return sqltype.NewSmallInt(0) })
-	global("@@DATEFIRST", sqltype.TTinyInt, func(e Env) sqltype.Value { return sqltype.NewTinyInt(int64(e.DateFirst())) })
-	global("@@MAX_PRECISION", sqltype.TTinyInt, func(Env) sqltype.Value { return sqltype.NewTinyInt(38) })
-	global("@@TEXTSIZE", sqltype.TInt, func(e Env) sqltype.Value { return sqltype.NewInt(int64(e.TextSize())) })
-	global("@@OPTIONS", sqltype.TInt, func(e Env) sqltype.Value { return sqltype.NewInt(int64(e.Options())) })
-	global("@@MAX_CONNECTIONS", sqltype.TInt, func(Env) sqltype.Value { return sqltype.NewInt(32767) })
-	global("@@MICROSOFTVERSION", sqltype.TInt, func(Env) sqltype.Value { return sqltype.NewInt(16<<24 | 1000) })
+	niladic("@@VERSION", sqltype.NVarCharN(300), func(Env) sqltype.Value { return sqltype.NewString(sqltype.NVarCharN(300), Version) })
+	niladic("@@SERVERNAME", tNVar128, func(e Env) sqltype.Value { return sqltype.NewString(tNVar128, e.ServerName()) })
+	niladic("@@SERVICENAME", tNVar128, func(Env) sqltype.Value { return sqltype.NewString(tNVar128, "MSSQLSERVER") })
+	niladic("@@SPID", sqltype.TSmallInt, func(e Env) sqltype.Value { return sqltype.NewSmallInt(int64(e.SPID())) })
+	niladic("@@LANGUAGE", tNVar128, func(e Env) sqltype.Value { return sqltype.NewString(tNVar128, e.Language()) })
+	niladic("@@LANGID", sqltype.TSmallInt, func(Env) sqltype.Value { return sqltype.NewSmallInt(0) })
+	niladic("@@DATEFIRST", sqltype.TTinyInt, func(e Env) sqltype.Value { return sqltype.NewTinyInt(int64(e.DateFirst())) })
+	niladic("@@MAX_PRECISION", sqltype.TTinyInt, func(Env) sqltype.Value { return sqltype.NewTinyInt(38) })
+	niladic("@@TEXTSIZE", sqltype.TInt, func(e Env) sqltype.Value { return sqltype.NewInt(int64(e.TextSize())) })
+	niladic("@@OPTIONS", sqltype.TInt, func(e Env) sqltype.Value { return sqltype.NewInt(int64(e.Options())) })
+	niladic("@@MAX_CONNECTIONS", sqltype.TInt, func(Env) sqltype.Value { return sqltype.NewInt(32767) })
+	niladic("@@MICROSOFTVERSION", sqltype.TInt, func(Env) sqltype.Value { return sqltype.NewInt(16<<24 | 1000) })
 }
 
 // IsNumeric is ISNUMERIC for a string: 1 when it converts to any numeric
