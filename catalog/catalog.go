@@ -29,7 +29,6 @@ package catalog
 import (
 	"context"
 	"log/slog"
-	"slices"
 	"sync"
 	"time"
 
@@ -235,12 +234,7 @@ func (c *Catalog) LoadState(st *State) error {
 	var err error
 	defer c.release(&err)
 	st.trk = c.trk
-	st.OperationOrder = st.OperationOrder[:0]
-	for id := range st.Operations {
-		st.OperationOrder = append(st.OperationOrder, id)
-	}
-	slices.Sort(st.OperationOrder)
-	st.execCounts = st.countExecutions()
+	st.indexLoaded()
 	for _, op := range st.Operations {
 		if op.Exec != nil {
 			op.Exec.reindex()

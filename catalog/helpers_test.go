@@ -67,14 +67,25 @@ func newEnv(t testing.TB, strict bool) *env {
 	}})
 	tt, _ := t.(*testing.T)
 	e := &env{t: tt, c: c, clk: clk, ctx: context.Background(), cache: map[string]*Caller{}}
-	// Every test that uses a catalog also checks, at its end, that the
-	// execution counts kept for /metrics match a count of the operations.
+	// Every test that uses a catalog also checks, at its end, that what the
+	// catalog keeps beside its operations (the execution counts for
+	// /metrics, the operations in creation order for scans) agrees with
+	// them.
 	t.Cleanup(func() {
 		c.mu.RLock()
-		kept, counted := c.st.execCounts, c.st.countExecutions()
-		c.mu.RUnlock()
-		if kept != counted {
+		defer c.mu.RUnlock()
+		st := c.st
+		if kept, counted := st.execCounts, st.countExecutions(); kept != counted {
 			t.Errorf("execution counts by status: kept %v, counted %v", kept, counted)
+		}
+		// So does the walk scans use: the operations in creation order.
+		if len(st.opsInOrder) != len(st.OperationOrder) {
+			t.Fatalf("%d operations in order for %d ids", len(st.opsInOrder), len(st.OperationOrder))
+		}
+		for i, id := range st.OperationOrder {
+			if op := st.Operations[id]; st.opsInOrder[i] != op {
+				t.Fatalf("operation %d: %p in order, %p by id", id, st.opsInOrder[i], op)
+			}
 		}
 	})
 	return e

@@ -1,5 +1,7 @@
 package catalog
 
+import "slices"
+
 // Operation types (reference §4.2) and statuses (§4.1).
 const (
 	OpStartup       int16 = 1
@@ -103,6 +105,7 @@ func (c *Catalog) ExecutionCounts() StatusCounts {
 func (s *State) addOperation(op *Operation) {
 	s.Operations[op.ID] = op
 	s.OperationOrder = append(s.OperationOrder, op.ID)
+	s.opsInOrder = append(s.opsInOrder, op)
 	if op.Exec != nil {
 		s.execCounts[statusSlot(op.Status)]++
 	}
@@ -115,6 +118,9 @@ func (s *State) removeOperation(op *Operation) {
 		return
 	}
 	delete(s.Operations, op.ID)
+	if i, ok := slices.BinarySearch(s.OperationOrder, op.ID); ok && i < len(s.opsInOrder) {
+		s.opsInOrder[i] = nil
+	}
 	if op.Exec != nil {
 		s.execCounts[statusSlot(op.Status)]--
 	}
@@ -138,7 +144,22 @@ func (s *State) setOpStatus(op *Operation, st int32) {
 	op.Status = st
 }
 
-// countExecutions recomputes execCounts from Operations (a loaded state).
+// indexLoaded rebuilds what a loaded state does not carry: the creation
+// order, the operations in that order, and the execution counts.
+func (s *State) indexLoaded() {
+	s.OperationOrder = s.OperationOrder[:0]
+	for id := range s.Operations {
+		s.OperationOrder = append(s.OperationOrder, id)
+	}
+	slices.Sort(s.OperationOrder)
+	s.opsInOrder = make([]*Operation, len(s.OperationOrder))
+	for i, id := range s.OperationOrder {
+		s.opsInOrder[i] = s.Operations[id]
+	}
+	s.execCounts = s.countExecutions()
+}
+
+// countExecutions counts the executions in Operations by status.
 func (s *State) countExecutions() StatusCounts {
 	var n StatusCounts
 	for _, op := range s.Operations {

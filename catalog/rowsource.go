@@ -155,13 +155,12 @@ func clearStrings(s []string) []string {
 // keep and each are plain functions (no captured state), so a walk
 // allocates nothing.
 func (x *scan) rowsOf(keep func(x *scan, op *Operation) bool, each func(x *scan, op *Operation) bool) bool {
-	order, ops := x.s.OperationOrder, x.s.Operations
-	for ; x.pos < len(order); x.pos++ {
+	ops := x.s.opsInOrder
+	for ; x.pos < len(ops); x.pos++ {
 		if x.w.full() {
 			return false
 		}
-		op := ops[order[x.pos]]
-		if op != nil && keep(x, op) && !each(x, op) {
+		if op := ops[x.pos]; op != nil && keep(x, op) && !each(x, op) {
 			return false
 		}
 		x.inner = 0

@@ -33,6 +33,10 @@ type State struct {
 	// rolled-back ids stay in it and are skipped. Scans keep their place by
 	// index in it, so it is only ever appended to (operations.go).
 	OperationOrder []int64
+	// opsInOrder parallels OperationOrder with the operations themselves
+	// (nil where one was removed), so that a scan walks them without a map
+	// lookup each.
+	opsInOrder []*Operation
 	// execCounts counts the executions in Operations by status (see
 	// StatusCounts), kept by the methods that add, remove and change
 	// operations and rebuilt by LoadState.
