@@ -1,6 +1,7 @@
-// Package querybench holds benchmarks of T-SQL queries over the catalog's
-// views, run in process through the query engine (procs) on catalogs of
-// up to 1,000,000 executions: what a dashboard or a poll loop costs. It
-// has no API; the engine is imported by its tests only, so the catalog's
-// own import graph is unchanged.
+// Package querybench runs T-SQL queries over the catalog's views in
+// process, through the query engine (procs): benchmarks on catalogs of up
+// to 1,000,000 executions (what a dashboard or a poll loop costs), and
+// tests that queries which keep rows stay right when scans hand rows over
+// in chunks of one reused buffer. It has no API; the engine is imported by
+// its tests only, so the catalog's own import graph is unchanged.
 package querybench
