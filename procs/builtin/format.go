@@ -299,9 +299,7 @@ func formatStandardNumber(v sqltype.Value, d decNum, spec byte, prec int, cul *c
 			return "", false
 		}
 		s, _ := d.round(0)
-		for len(s) < prec {
-			s = "0" + s
-		}
+		s = zeroPad(s, prec)
 		return sign(s, d.isZero()), true
 	case 'X', 'x':
 		if !d.isInt {
@@ -321,9 +319,7 @@ func formatStandardNumber(v sqltype.Value, d decNum, spec byte, prec int, cul *c
 		if spec == 'X' {
 			s = strings.ToUpper(s)
 		}
-		for len(s) < prec {
-			s = "0" + s
-		}
+		s = zeroPad(s, prec)
 		return s, true
 	case 'F', 'f', 'N', 'n':
 		if prec < 0 {
@@ -414,10 +410,7 @@ func formatStandardNumber(v sqltype.Value, d decNum, spec byte, prec int, cul *c
 		if strings.Contains(s, "e") {
 			mant, exp, _ := strings.Cut(s, "e")
 			e, _ := strconv.Atoi(exp)
-			es := strconv.Itoa(abs(e))
-			for len(es) < 2 {
-				es = "0" + es
-			}
+			es := zeroPad(strconv.Itoa(abs(e)), 2)
 			sg := "+"
 			if e < 0 {
 				sg = "-"
@@ -490,10 +483,7 @@ func expForm(d decNum, prec int, upper bool, minExp int, plus bool, cul *culture
 	if fp != "" {
 		s += cul.decimal + fp
 	}
-	es := strconv.Itoa(abs(exp))
-	for len(es) < minExp {
-		es = "0" + es
-	}
+	es := zeroPad(strconv.Itoa(abs(exp)), minExp)
 	sg := "+"
 	if exp < 0 {
 		sg = "-"
@@ -672,10 +662,7 @@ func formatCustomNumber(d decNum, format string, cul *culture) (string, bool) {
 		}
 		spec := exp.text
 		minDigits := len(strings.TrimLeft(spec[1:], "+-"))
-		es := strconv.Itoa(abs(e))
-		for len(es) < minDigits {
-			es = "0" + es
-		}
+		es := zeroPad(strconv.Itoa(abs(e)), minDigits)
 		sg := ""
 		if e < 0 {
 			sg = "-"
@@ -695,9 +682,7 @@ func formatCustomNumber(d decNum, format string, cul *culture) (string, bool) {
 	if firstZero > 0 {
 		minInt = intPH - firstZero + 1
 	}
-	for len(ip) < minInt {
-		ip = "0" + ip
-	}
+	ip = zeroPad(ip, minInt)
 	isZero := allZero(ip + fp)
 	// Emit, right-aligning integer digits on the placeholders.
 	var b strings.Builder
@@ -849,17 +834,12 @@ func customDate(t time.Time, f string, cul *culture, isOffset bool) (string, boo
 	var b strings.Builder
 	for i := 0; i < len(f); {
 		c := f[i]
-		n := 1
-		for i+n < len(f) && f[i+n] == c {
-			n++
-		}
+		n := repeatCount(f, i)
 		switch c {
 		case 'd':
 			switch n {
-			case 1:
-				b.WriteString(strconv.Itoa(t.Day()))
-			case 2:
-				b.WriteString(pad2(t.Day()))
+			case 1, 2:
+				b.WriteString(formatField(t.Day(), n))
 			case 3:
 				b.WriteString(cul.abbrDays[t.Weekday()])
 			default:
@@ -867,10 +847,8 @@ func customDate(t time.Time, f string, cul *culture, isOffset bool) (string, boo
 			}
 		case 'M':
 			switch n {
-			case 1:
-				b.WriteString(strconv.Itoa(int(t.Month())))
-			case 2:
-				b.WriteString(pad2(int(t.Month())))
+			case 1, 2:
+				b.WriteString(formatField(int(t.Month()), n))
 			case 3:
 				b.WriteString(cul.abbrMonths[t.Month()-1])
 			default:
@@ -879,53 +857,28 @@ func customDate(t time.Time, f string, cul *culture, isOffset bool) (string, boo
 		case 'y':
 			y := t.Year()
 			switch n {
-			case 1:
-				b.WriteString(strconv.Itoa(y % 100))
-			case 2:
-				b.WriteString(pad2(y % 100))
+			case 1, 2:
+				b.WriteString(formatField(y%100, n))
 			default:
-				s := strconv.Itoa(y)
-				for len(s) < n {
-					s = "0" + s
-				}
-				b.WriteString(s)
+				b.WriteString(zeroPad(strconv.Itoa(y), n))
 			}
 		case 'h':
 			h := t.Hour() % 12
 			if h == 0 {
 				h = 12
 			}
-			if n == 1 {
-				b.WriteString(strconv.Itoa(h))
-			} else {
-				b.WriteString(pad2(h))
-			}
+			b.WriteString(formatField(h, n))
 		case 'H':
-			if n == 1 {
-				b.WriteString(strconv.Itoa(t.Hour()))
-			} else {
-				b.WriteString(pad2(t.Hour()))
-			}
+			b.WriteString(formatField(t.Hour(), n))
 		case 'm':
-			if n == 1 {
-				b.WriteString(strconv.Itoa(t.Minute()))
-			} else {
-				b.WriteString(pad2(t.Minute()))
-			}
+			b.WriteString(formatField(t.Minute(), n))
 		case 's':
-			if n == 1 {
-				b.WriteString(strconv.Itoa(t.Second()))
-			} else {
-				b.WriteString(pad2(t.Second()))
-			}
+			b.WriteString(formatField(t.Second(), n))
 		case 'f', 'F':
 			if n > 7 {
 				return "", false
 			}
-			s := strconv.Itoa(t.Nanosecond())
-			for len(s) < 9 {
-				s = "0" + s
-			}
+			s := zeroPad(strconv.Itoa(t.Nanosecond()), 9)
 			s = s[:n]
 			if c == 'F' {
 				s = strings.TrimRight(s, "0")
@@ -969,20 +922,13 @@ func customDate(t time.Time, f string, cul *culture, isOffset bool) (string, boo
 			b.WriteString(strings.Repeat(":", n))
 		case '/':
 			b.WriteString(strings.Repeat(cul.dateSep, n))
-		case '\'', '"':
-			j := strings.IndexByte(f[i+1:], c)
-			if j < 0 {
+		case '\'', '"', '\\':
+			lit, next, ok := formatLiteral(f, i)
+			if !ok {
 				return "", false
 			}
-			b.WriteString(f[i+1 : i+1+j])
-			i += j + 2
-			continue
-		case '\\':
-			if i+1 >= len(f) {
-				return "", false
-			}
-			b.WriteByte(f[i+1])
-			i += 2
+			b.WriteString(lit)
+			i = next
 			continue
 		case '%':
 			if n == 1 && i+1 < len(f) && f[i+1] != '%' {
@@ -998,15 +944,58 @@ func customDate(t time.Time, f string, cul *culture, isOffset bool) (string, boo
 	return b.String(), true
 }
 
+// repeatCount is how many times the custom-format letter at f[i] repeats
+// from there ("hh" is 2).
+func repeatCount(f string, i int) int {
+	n := 1
+	for i+n < len(f) && f[i+n] == f[i] {
+		n++
+	}
+	return n
+}
+
+// formatField writes a date or time field of a custom format: unpadded for
+// a single letter ("h"), two digits for more ("hh").
+func formatField(v, n int) string {
+	if n == 1 {
+		return strconv.Itoa(v)
+	}
+	return pad2(v)
+}
+
+// formatLiteral reads the literal at f[i] in a .NET custom format: text
+// quoted with ' or " up to the closing quote, or the byte after a \.
+// next is where the format goes on; ok is false when the literal is not
+// closed.
+func formatLiteral(f string, i int) (lit string, next int, ok bool) {
+	c := f[i]
+	if c == '\\' {
+		if i+1 >= len(f) {
+			return "", 0, false
+		}
+		return f[i+1 : i+2], i + 2, true
+	}
+	j := strings.IndexByte(f[i+1:], c)
+	if j < 0 {
+		return "", 0, false
+	}
+	return f[i+1 : i+1+j], i + j + 2, true
+}
+
+// zeroPad left-pads s with zeros to n characters.
+func zeroPad(s string, n int) string {
+	for len(s) < n {
+		s = "0" + s
+	}
+	return s
+}
+
 // formatTimeSpan formats a time value the way .NET formats a TimeSpan:
 // standard c/g/G, or custom d h hh m mm s ss f..fffffff with every literal
 // quoted or escaped (an unescaped ':' is a FormatException, hence NULL).
 func formatTimeSpan(t time.Time, f string) (string, bool) {
 	h, m, s, ns := t.Hour(), t.Minute(), t.Second(), t.Nanosecond()
-	frac := strconv.Itoa(ns / 100)
-	for len(frac) < 7 {
-		frac = "0" + frac
-	}
+	frac := zeroPad(strconv.Itoa(ns/100), 7)
 	switch f {
 	case "", "c", "t", "T":
 		out := pad2(h) + ":" + pad2(m) + ":" + pad2(s)
@@ -1026,40 +1015,16 @@ func formatTimeSpan(t time.Time, f string) (string, bool) {
 	var b strings.Builder
 	for i := 0; i < len(f); {
 		c := f[i]
-		n := 1
-		for i+n < len(f) && f[i+n] == c {
-			n++
-		}
+		n := repeatCount(f, i)
 		switch c {
 		case 'd':
 			b.WriteString(strings.Repeat("0", max(n-1, 0)) + "0")
-		case 'h':
+		case 'h', 'm', 's':
 			if n > 2 {
 				return "", false
 			}
-			if n == 1 {
-				b.WriteString(strconv.Itoa(h))
-			} else {
-				b.WriteString(pad2(h))
-			}
-		case 'm':
-			if n > 2 {
-				return "", false
-			}
-			if n == 1 {
-				b.WriteString(strconv.Itoa(m))
-			} else {
-				b.WriteString(pad2(m))
-			}
-		case 's':
-			if n > 2 {
-				return "", false
-			}
-			if n == 1 {
-				b.WriteString(strconv.Itoa(s))
-			} else {
-				b.WriteString(pad2(s))
-			}
+			v := map[byte]int{'h': h, 'm': m, 's': s}[c]
+			b.WriteString(formatField(v, n))
 		case 'f', 'F':
 			if n > 7 {
 				return "", false
@@ -1069,20 +1034,13 @@ func formatTimeSpan(t time.Time, f string) (string, bool) {
 				x = strings.TrimRight(x, "0")
 			}
 			b.WriteString(x)
-		case '\'', '"':
-			j := strings.IndexByte(f[i+1:], c)
-			if j < 0 {
+		case '\'', '"', '\\':
+			lit, next, ok := formatLiteral(f, i)
+			if !ok {
 				return "", false
 			}
-			b.WriteString(f[i+1 : i+1+j])
-			i += j + 2
-			continue
-		case '\\':
-			if i+1 >= len(f) {
-				return "", false
-			}
-			b.WriteByte(f[i+1])
-			i += 2
+			b.WriteString(lit)
+			i = next
 			continue
 		default:
 			return "", false
