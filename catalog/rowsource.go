@@ -108,8 +108,8 @@ type scan struct {
 	db    string        // the database the view was named in (sys.* views)
 	key   sqltype.Value // the seek key
 
-	// Position. pos indexes OperationOrder, a key snapshot or the extra
-	// slice; inner is a position inside the object at pos (a list index,
+	// Position. pos indexes OperationOrder (and opsInOrder), a key
+	// snapshot or the extra slice; inner is a position inside the object at pos (a list index,
 	// or an id for lists resumed by id); seg numbers the parts of a view
 	// made of several walks.
 	pos, seg int
@@ -132,21 +132,20 @@ func getScan(cols []rows.Column) *scan {
 }
 
 // putScan clears what the scan referenced (the state, key snapshots, the
-// values of its last chunk) and pools it, unless its buffers grew beyond a
-// chunk's size.
+// values of its last chunk) and pools it, keeping its buffers unless they
+// grew beyond what a usual scan needs.
 func putScan(x *scan) {
 	x.w.release()
-	w := x.w
-	*x = scan{ids: x.ids[:0], names: clearStrings(x.names), perms: x.perms[:0]}
-	if cap(w.vals) <= 2*chunkValues {
-		x.w.vals = w.vals[:0]
+	vals, ids, names, perms := x.w.vals, x.ids, x.names, x.perms
+	clear(names)
+	*x = scan{}
+	if cap(vals) <= 2*chunkValues {
+		x.w.vals = vals[:0]
+	}
+	if cap(ids)+cap(names)+cap(perms) <= 4096 {
+		x.ids, x.names, x.perms = ids[:0], names[:0], perms[:0]
 	}
 	scanPool.Put(x)
-}
-
-func clearStrings(s []string) []string {
-	clear(s)
-	return s[:0]
 }
 
 // rowsOf walks the operations from the scan's position in id order; for

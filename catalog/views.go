@@ -503,7 +503,7 @@ func workerRows(x *scan, seek bool) bool {
 	return true
 }
 
-// folderByKey is the seek of catalog.folders by id (column 0) or name (1).
+// folderSeek is the seek of catalog.folders by id (column 0) or name (1).
 func folderSeek(byName bool) producer {
 	return func(x *scan) bool {
 		var f *Folder
