@@ -9,6 +9,7 @@
 package query
 
 import (
+	"container/heap"
 	"context"
 	"sort"
 
@@ -173,44 +174,32 @@ type Sort struct {
 func (s *Sort) Columns() []rows.Column { return s.Input.Columns() }
 
 func (s *Sort) Run(ctx context.Context, fn func(rows.Row) (bool, error)) error {
-	type item struct {
-		row  rows.Row
-		keys []sqltype.Value
-	}
-	var items []item
-	err := s.Input.Run(ctx, func(r rows.Row) (bool, error) {
-		it := item{row: append(rows.Row(nil), r...), keys: make([]sqltype.Value, len(s.Keys))}
-		for i, k := range s.Keys {
-			v, err := k.Expr(ctx, r)
-			if err != nil {
-				return false, err
-			}
-			it.keys[i] = v
-		}
-		items = append(items, it)
-		return true, nil
-	})
-	if err != nil {
-		return err
+	return s.RunFirst(ctx, -1, fn)
+}
+
+// sortItem is one input row with its sort keys and its input position, the
+// last tiebreak, which keeps the sort stable.
+type sortItem struct {
+	row  rows.Row
+	keys []sqltype.Value
+	seq  int
+}
+
+// RunFirst is Run that only needs the first k rows in order (TOP k, OFFSET
+// and FETCH over a sort); k < 0 means all. With a bound it keeps the best k
+// rows in a heap instead of the whole input, so "the last 50 executions"
+// over a million holds 50 rows, and it hands over exactly what the full
+// stable sort would have.
+func (s *Sort) RunFirst(ctx context.Context, k int64, fn func(rows.Row) (bool, error)) error {
+	if k == 0 {
+		return nil
 	}
 	var cmpErr error
-	sort.SliceStable(items, func(i, j int) bool {
-		for k, key := range s.Keys {
-			a, b := items[i].keys[k], items[j].keys[k]
-			var c int
-			switch {
-			case a.IsNull() && b.IsNull():
-				c = 0
-			case a.IsNull():
-				c = -1
-			case b.IsNull():
-				c = 1
-			default:
-				var err error
-				c, err = s.Cmp(a, b)
-				if err != nil && cmpErr == nil {
-					cmpErr = err
-				}
+	less := func(a, b *sortItem) bool {
+		for i, key := range s.Keys {
+			c, err := compareNullsFirst(a.keys[i], b.keys[i], s.Cmp)
+			if err != nil && cmpErr == nil {
+				cmpErr = err
 			}
 			if key.Desc {
 				c = -c
@@ -219,8 +208,46 @@ func (s *Sort) Run(ctx context.Context, fn func(rows.Row) (bool, error)) error {
 				return c < 0
 			}
 		}
-		return false
+		return a.seq < b.seq
+	}
+	h := &sortHeap{less: less}
+	seq := 0
+	// The keys of a row that does not make it into a full heap are built
+	// in scratch, so such rows cost no allocation.
+	scratch := &sortItem{keys: make([]sqltype.Value, len(s.Keys))}
+	err := s.Input.Run(ctx, func(r rows.Row) (bool, error) {
+		scratch.seq = seq
+		seq++
+		for i, key := range s.Keys {
+			v, err := key.Expr(ctx, r)
+			if err != nil {
+				return false, err
+			}
+			scratch.keys[i] = v
+		}
+		full := k >= 0 && int64(len(h.items)) == k
+		if full && !less(scratch, h.items[0]) {
+			// It sorts after the worst row kept: it cannot be among the first k.
+			return cmpErr == nil, cmpErr
+		}
+		it := &sortItem{keys: append([]sqltype.Value(nil), scratch.keys...), seq: scratch.seq, row: append(rows.Row(nil), r...)}
+		if full {
+			h.items[0] = it
+			heap.Fix(h, 0)
+			return cmpErr == nil, cmpErr
+		}
+		if k >= 0 {
+			heap.Push(h, it)
+		} else {
+			h.items = append(h.items, it)
+		}
+		return cmpErr == nil, cmpErr
 	})
+	if err != nil {
+		return err
+	}
+	items := h.items
+	sort.Slice(items, func(i, j int) bool { return less(items[i], items[j]) })
 	if cmpErr != nil {
 		return cmpErr
 	}
@@ -231,6 +258,22 @@ func (s *Sort) Run(ctx context.Context, fn func(rows.Row) (bool, error)) error {
 		}
 	}
 	return nil
+}
+
+// sortHeap is a max-heap in sort order: its root is the worst row kept.
+type sortHeap struct {
+	items []*sortItem
+	less  func(a, b *sortItem) bool
+}
+
+func (h *sortHeap) Len() int           { return len(h.items) }
+func (h *sortHeap) Less(i, j int) bool { return h.less(h.items[j], h.items[i]) }
+func (h *sortHeap) Swap(i, j int)      { h.items[i], h.items[j] = h.items[j], h.items[i] }
+func (h *sortHeap) Push(x any)         { h.items = append(h.items, x.(*sortItem)) }
+func (h *sortHeap) Pop() any {
+	it := h.items[len(h.items)-1]
+	h.items = h.items[:len(h.items)-1]
+	return it
 }
 
 // Top passes at most N rows.

@@ -149,7 +149,22 @@ func (l *Limit) Run(ctx context.Context, fn func(rows.Row) (bool, error)) error 
 		}
 		limit = int64(c)
 	}
-	return l.emit(ctx, l.Input, skip, limit, fn)
+	in := l.Input
+	if srt, ok := in.(*Sort); ok && limit >= 0 && len(l.TieKeys) == 0 {
+		// Only the first skip+limit rows of the sort are needed.
+		in = &firstOfSort{srt, skip + limit}
+	}
+	return l.emit(ctx, in, skip, limit, fn)
+}
+
+// firstOfSort runs a sort that only has to produce its first n rows.
+type firstOfSort struct {
+	*Sort
+	n int64
+}
+
+func (f *firstOfSort) Run(ctx context.Context, fn func(rows.Row) (bool, error)) error {
+	return f.Sort.RunFirst(ctx, f.n, fn)
 }
 
 func (l *Limit) emit(ctx context.Context, in Node, skip, limit int64, fn func(rows.Row) (bool, error)) error {
