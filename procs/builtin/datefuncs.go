@@ -405,14 +405,21 @@ func evalDateAdd(c *call) (sqltype.Value, error) {
 	return out, nil
 }
 
+// partAndDate reads the arguments of DATEPART, DATENAME and DATETRUNC: the
+// datepart, then the date (ok is false when it is NULL).
+func partAndDate(c *call) (DatePart, sqltype.Value, bool, error) {
+	p, err := partArg(c)
+	if err != nil {
+		return p, sqltype.Value{}, false, err
+	}
+	v, ok, err := dateArg(c, 1, sqltype.DateTime2S(7))
+	return p, v, ok, err
+}
+
 // evalDateTrunc is DATETRUNC(part, d): d with everything below part
 // zeroed (week starts on the DATEFIRST day, iso_week on Monday).
 func evalDateTrunc(c *call) (sqltype.Value, error) {
-	p, err := partArg(c)
-	if err != nil {
-		return sqltype.Value{}, err
-	}
-	v, ok, err := dateArg(c, 1, sqltype.DateTime2S(7))
+	p, v, ok, err := partAndDate(c)
 	if err != nil || !ok {
 		return sqltype.Null(c.typ), err
 	}
@@ -597,11 +604,7 @@ func weekdayFirst(day int64, dateFirst int) int {
 }
 
 func evalDatePart(c *call) (sqltype.Value, error) {
-	p, err := partArg(c)
-	if err != nil {
-		return sqltype.Value{}, err
-	}
-	v, ok, err := dateArg(c, 1, sqltype.DateTime2S(7))
+	p, v, ok, err := partAndDate(c)
 	if err != nil || !ok {
 		return sqltype.Null(sqltype.TInt), err
 	}
@@ -616,11 +619,7 @@ var longMonths = [...]string{"January", "February", "March", "April", "May", "Ju
 var weekdayNames = [...]string{"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
 
 func evalDateName(c *call) (sqltype.Value, error) {
-	p, err := partArg(c)
-	if err != nil {
-		return sqltype.Value{}, err
-	}
-	v, ok, err := dateArg(c, 1, sqltype.DateTime2S(7))
+	p, v, ok, err := partAndDate(c)
 	if err != nil || !ok {
 		return sqltype.Null(c.typ), err
 	}
