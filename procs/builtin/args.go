@@ -28,6 +28,43 @@ func str(a sqltype.Value) (string, bool, error) {
 	return v.Str(), true, nil
 }
 
+// strPair converts the first two arguments to strings, in order; ok is
+// false when either is NULL.
+func strPair(c *call) (a, b string, ok bool, err error) {
+	a, okA, err := str(c.args[0])
+	if err != nil {
+		return "", "", false, err
+	}
+	b, okB, err := str(c.args[1])
+	if err != nil {
+		return "", "", false, err
+	}
+	return a, b, okA && okB, nil
+}
+
+// floatPair converts the first two arguments to float, in order; ok is
+// false when either is NULL.
+func floatPair(c *call) (a, b float64, ok bool, err error) {
+	a, okA, err := float(c.args[0])
+	if err != nil {
+		return 0, 0, false, err
+	}
+	b, okB, err := float(c.args[1])
+	if err != nil {
+		return 0, 0, false, err
+	}
+	return a, b, okA && okB, nil
+}
+
+// indexType is the result type of CHARINDEX and PATINDEX: bigint when the
+// searched string is a (max) type, int otherwise.
+func indexType(ts []sqltype.Type) (sqltype.Type, error) {
+	if isMax(ts[1]) {
+		return sqltype.TBigInt, nil
+	}
+	return sqltype.TInt, nil
+}
+
 // integer converts a to an int (bigint range when big is set).
 func integer(a sqltype.Value, big bool) (int64, bool, error) {
 	if a.IsNull() {

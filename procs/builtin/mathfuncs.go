@@ -157,15 +157,11 @@ func init() {
 			return roundType(t), nil
 		},
 		eval: func(c *call) (sqltype.Value, error) {
-			x, ok1, err := float(c.args[0])
+			x, y, ok, err := floatPair(c)
 			if err != nil {
 				return sqltype.Value{}, err
 			}
-			y, ok2, err := float(c.args[1])
-			if err != nil {
-				return sqltype.Value{}, err
-			}
-			if !ok1 || !ok2 {
+			if !ok {
 				return sqltype.Null(c.typ), nil
 			}
 			r := math.Pow(x, y)
@@ -194,12 +190,8 @@ func init() {
 	register(floatFn("DEGREES", func(x float64) (float64, bool) { return x * 180 / math.Pi, true }))
 	register(floatFn("RADIANS", func(x float64) (float64, bool) { return x * math.Pi / 180, true }))
 	register(&Func{Name: "ATN2", MinArgs: 2, MaxArgs: 2, resolve: fixed(sqltype.TFloat), eval: func(c *call) (sqltype.Value, error) {
-		y, ok1, err := float(c.args[0])
-		if err != nil {
-			return sqltype.Value{}, err
-		}
-		x, ok2, err := float(c.args[1])
-		if err != nil || !ok1 || !ok2 {
+		y, x, ok, err := floatPair(c)
+		if err != nil || !ok {
 			return sqltype.Null(sqltype.TFloat), err
 		}
 		return sqltype.NewFloat(math.Atan2(y, x)), nil

@@ -197,22 +197,13 @@ func init() {
 		return mkString(c.typ, string(rs[from:to])), nil
 	}})
 	register(&Func{Name: "CHARINDEX", MinArgs: 2, MaxArgs: 3,
-		resolve: func(ts []sqltype.Type) (sqltype.Type, error) {
-			if isMax(ts[1]) {
-				return sqltype.TBigInt, nil
-			}
-			return sqltype.TInt, nil
-		},
+		resolve: indexType,
 		eval: func(c *call) (sqltype.Value, error) {
-			find, ok1, err := str(c.args[0])
+			find, s, ok, err := strPair(c)
 			if err != nil {
 				return sqltype.Value{}, err
 			}
-			s, ok2, err := str(c.args[1])
-			if err != nil {
-				return sqltype.Value{}, err
-			}
-			if !ok1 || !ok2 {
+			if !ok {
 				return sqltype.Null(c.typ), nil
 			}
 			from := int64(1)
@@ -233,22 +224,13 @@ func init() {
 			return sqltype.NewBigInt(int64(i + 1)), nil
 		}})
 	register(&Func{Name: "PATINDEX", MinArgs: 2, MaxArgs: 2,
-		resolve: func(ts []sqltype.Type) (sqltype.Type, error) {
-			if isMax(ts[1]) {
-				return sqltype.TBigInt, nil
-			}
-			return sqltype.TInt, nil
-		},
+		resolve: indexType,
 		eval: func(c *call) (sqltype.Value, error) {
-			pat, ok1, err := str(c.args[0])
+			pat, s, ok, err := strPair(c)
 			if err != nil {
 				return sqltype.Value{}, err
 			}
-			s, ok2, err := str(c.args[1])
-			if err != nil {
-				return sqltype.Value{}, err
-			}
-			if !ok1 || !ok2 {
+			if !ok {
 				return sqltype.Null(c.typ), nil
 			}
 			return sqltype.NewBigInt(int64(patIndex(pat, s, collation(c.env)))), nil

@@ -391,12 +391,8 @@ func init() {
 		return ServerProperty(c.env, p), nil
 	}})
 	register(&Func{Name: "DATABASEPROPERTYEX", MinArgs: 2, MaxArgs: 2, resolve: fixed(sqltype.TSQLVariant), eval: func(c *call) (sqltype.Value, error) {
-		db, ok1, err := str(c.args[0])
-		if err != nil {
-			return sqltype.Value{}, err
-		}
-		p, ok2, err := str(c.args[1])
-		if err != nil || !ok1 || !ok2 {
+		db, p, ok, err := strPair(c)
+		if err != nil || !ok {
 			return sqltype.Null(sqltype.TSQLVariant), err
 		}
 		return DatabaseProperty(c.env, db, p), nil
