@@ -201,11 +201,17 @@ func findPrincipal(list []Principal, cur Principal, match func(Principal) bool) 
 	return Principal{}, false
 }
 
-func (e *StaticEnv) Login(name string) (Principal, bool) {
+// principalNamed finds a principal by name among cur and list; "" names
+// cur, when it has a name.
+func principalNamed(list []Principal, cur Principal, name string) (Principal, bool) {
 	if name == "" {
-		return e.CurrentLogin, e.CurrentLogin.Name != ""
+		return cur, cur.Name != ""
 	}
-	return findPrincipal(e.Logins, e.CurrentLogin, func(p Principal) bool { return strings.EqualFold(p.Name, name) })
+	return findPrincipal(list, cur, func(p Principal) bool { return strings.EqualFold(p.Name, name) })
+}
+
+func (e *StaticEnv) Login(name string) (Principal, bool) {
+	return principalNamed(e.Logins, e.CurrentLogin, name)
 }
 
 func (e *StaticEnv) LoginByID(id int) (Principal, bool) {
@@ -217,10 +223,7 @@ func (e *StaticEnv) LoginBySID(sid []byte) (Principal, bool) {
 }
 
 func (e *StaticEnv) User(name string) (Principal, bool) {
-	if name == "" {
-		return e.CurrentUser, e.CurrentUser.Name != ""
-	}
-	return findPrincipal(e.Users, e.CurrentUser, func(p Principal) bool { return strings.EqualFold(p.Name, name) })
+	return principalNamed(e.Users, e.CurrentUser, name)
 }
 
 func (e *StaticEnv) UserByID(id int) (Principal, bool) {
