@@ -42,6 +42,39 @@ func strPair(c *call) (a, b string, ok bool, err error) {
 	return a, b, okA && okB, nil
 }
 
+// strAndOptional converts the first argument to a string and the optional
+// second one too, def when it is absent; ok is false when either is NULL
+// (a NULL first argument leaves the second unread).
+func strAndOptional(c *call, def string) (s, opt string, ok bool, err error) {
+	s, ok, err = str(c.args[0])
+	if err != nil || !ok {
+		return "", "", false, err
+	}
+	if len(c.args) < 2 {
+		return s, def, true, nil
+	}
+	opt, ok, err = str(c.args[1])
+	if err != nil || !ok {
+		return "", "", false, err
+	}
+	return s, opt, true, nil
+}
+
+// nonNullStrings converts args to strings, in order, leaving out NULLs.
+func nonNullStrings(args []sqltype.Value) ([]string, error) {
+	var out []string
+	for _, a := range args {
+		s, ok, err := str(a)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out = append(out, s)
+		}
+	}
+	return out, nil
+}
+
 // floatPair converts the first two arguments to float, in order; ok is
 // false when either is NULL.
 func floatPair(c *call) (a, b float64, ok bool, err error) {

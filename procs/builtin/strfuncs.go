@@ -317,17 +317,9 @@ func init() {
 	register(&Func{Name: "LOWER", MinArgs: 1, MaxArgs: 1, resolve: sameStringType, eval: strMap(strings.ToLower)})
 	trim := func(name string, left, right bool) *Func {
 		return &Func{Name: name, MinArgs: 1, MaxArgs: 2, resolve: sameStringType, eval: func(c *call) (sqltype.Value, error) {
-			s, ok, err := str(c.args[0])
+			s, cut, ok, err := strAndOptional(c, " ")
 			if err != nil || !ok {
 				return sqltype.Null(c.typ), err
-			}
-			cut := " "
-			if len(c.args) == 2 {
-				chars, ok, err := str(c.args[1])
-				if err != nil || !ok {
-					return sqltype.Null(c.typ), err
-				}
-				cut = chars
 			}
 			if left {
 				s = strings.TrimLeft(s, cut)
@@ -344,47 +336,27 @@ func init() {
 	// TRIM(characters FROM string) as (string, characters).
 	register(trim("TRIM", true, true))
 	register(&Func{Name: "CONCAT", MinArgs: 2, MaxArgs: 254, resolve: concatType, eval: func(c *call) (sqltype.Value, error) {
-		var b strings.Builder
-		for _, a := range c.args {
-			s, ok, err := str(a)
-			if err != nil {
-				return sqltype.Value{}, err
-			}
-			if ok {
-				b.WriteString(s)
-			}
+		parts, err := nonNullStrings(c.args)
+		if err != nil {
+			return sqltype.Value{}, err
 		}
-		return mkString(c.typ, clip(b.String(), c.typ)), nil
+		return mkString(c.typ, clip(strings.Join(parts, ""), c.typ)), nil
 	}})
 	register(&Func{Name: "CONCAT_WS", MinArgs: 3, MaxArgs: 254, resolve: concatType, eval: func(c *call) (sqltype.Value, error) {
 		sep, _, err := str(c.args[0])
 		if err != nil {
 			return sqltype.Value{}, err
 		}
-		var parts []string
-		for _, a := range c.args[1:] {
-			s, ok, err := str(a)
-			if err != nil {
-				return sqltype.Value{}, err
-			}
-			if ok {
-				parts = append(parts, s)
-			}
+		parts, err := nonNullStrings(c.args[1:])
+		if err != nil {
+			return sqltype.Value{}, err
 		}
 		return mkString(c.typ, clip(strings.Join(parts, sep), c.typ)), nil
 	}})
 	register(&Func{Name: "QUOTENAME", MinArgs: 1, MaxArgs: 2, resolve: fixed(sqltype.NVarCharN(258)), eval: func(c *call) (sqltype.Value, error) {
-		s, ok, err := str(c.args[0])
+		s, q, ok, err := strAndOptional(c, "[")
 		if err != nil || !ok {
 			return sqltype.Null(c.typ), err
-		}
-		q := "["
-		if len(c.args) == 2 {
-			qs, ok, err := str(c.args[1])
-			if err != nil || !ok {
-				return sqltype.Null(c.typ), err
-			}
-			q = qs
 		}
 		if unitLen(s, true) > 128 {
 			return sqltype.Null(c.typ), nil
