@@ -332,22 +332,14 @@ func (c *compiler) insert(x *tsql.InsertStmt, execSt stmt) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	if t.Kind != table.Variable {
-		s.onRollback(undo)
-	}
+	s.onTableRollback(t, undo)
 	if !lastIdent.IsNull() {
 		id, _ := convert(lastIdent, sqltype.NumericPS(38, 0))
 		s.identity, s.scopeIdentity = id, id
 	}
-	for _, o := range outs {
-		for _, r := range list {
-			if err := o.add(ctx, r, nil, nil); err != nil {
-				return 0, err
-			}
-		}
-		if err := o.finish(f); err != nil {
-			return 0, err
-		}
+	err = sendOutputs(ctx, f, outs, len(list), func(i int) (rows.Row, rows.Row, rows.Row) { return list[i], nil, nil })
+	if err != nil {
+		return 0, err
 	}
 	return int64(len(list)), nil
 }
@@ -666,18 +658,10 @@ func (c *compiler) update(x *tsql.UpdateStmt) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	if t.Kind != table.Variable {
-		s.onRollback(undo)
-	}
-	for _, o := range outs {
-		for i, ch := range changes {
-			if err := o.add(ctx, ch.Vals, olds[i], froms[i]); err != nil {
-				return 0, err
-			}
-		}
-		if err := o.finish(f); err != nil {
-			return 0, err
-		}
+	s.onTableRollback(t, undo)
+	err = sendOutputs(ctx, f, outs, len(changes), func(i int) (rows.Row, rows.Row, rows.Row) { return changes[i].Vals, olds[i], froms[i] })
+	if err != nil {
+		return 0, err
 	}
 	return int64(len(changes)), nil
 }
@@ -722,18 +706,10 @@ func (c *compiler) delete(x *tsql.DeleteStmt) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	if t.Kind != table.Variable {
-		s.onRollback(undo)
-	}
-	for _, o := range outs {
-		for i := range ids {
-			if err := o.add(ctx, nil, olds[i], froms[i]); err != nil {
-				return 0, err
-			}
-		}
-		if err := o.finish(f); err != nil {
-			return 0, err
-		}
+	s.onTableRollback(t, undo)
+	err = sendOutputs(ctx, f, outs, len(ids), func(i int) (rows.Row, rows.Row, rows.Row) { return nil, olds[i], froms[i] })
+	if err != nil {
+		return 0, err
 	}
 	return int64(len(ids)), nil
 }
@@ -827,6 +803,32 @@ func (c *compiler) outputs(list []*tsql.OutputClause, t *table.Table, inserted, 
 }
 
 // add computes the output row of one changed row.
+// onTableRollback registers the undo of a change to table t, unless t is
+// a table variable: those keep their changes through a rollback.
+func (s *Session) onTableRollback(t *table.Table, undo func()) {
+	if t.Kind != table.Variable {
+		s.onRollback(undo)
+	}
+}
+
+// sendOutputs passes the n changed rows to each OUTPUT clause, then
+// finishes the clause; row gives row i's inserted, deleted and FROM images
+// (nil for what the statement has not got).
+func sendOutputs(ctx context.Context, f *frame, outs []*outputSpec, n int, row func(i int) (ins, del, from rows.Row)) error {
+	for _, o := range outs {
+		for i := 0; i < n; i++ {
+			ins, del, from := row(i)
+			if err := o.add(ctx, ins, del, from); err != nil {
+				return err
+			}
+		}
+		if err := o.finish(f); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (o *outputSpec) add(ctx context.Context, ins, del, from rows.Row) error {
 	if o.buf == nil {
 		o.buf = make(rows.Row, o.width)
@@ -903,9 +905,7 @@ func (o *outputSpec) finish(f *frame) error {
 	if err != nil {
 		return err
 	}
-	if o.into.Kind != table.Variable {
-		f.s.onRollback(undo)
-	}
+	f.s.onTableRollback(o.into, undo)
 	return nil
 }
 

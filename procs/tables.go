@@ -809,9 +809,7 @@ func (x *createIndexStmt) exec(f *frame) (flow, error) {
 		if err != nil {
 			return flowNext, err
 		}
-		if t.Kind != table.Variable {
-			s.onRollback(undo)
-		}
+		s.onTableRollback(t.Table, undo)
 	}
 	s.rowCount = 0
 	s.lastError = 0
