@@ -69,6 +69,7 @@ type LoginSpec struct {
 	Windows  bool     // a Windows-style login (type U); it may log in with Password
 	Sysadmin bool     // member of the sysadmin server role
 	Roles    []string // SSISDB database roles, e.g. "ssis_admin"; implies an SSISDB user
+	Disabled bool     // created disabled, as after ALTER LOGIN ... DISABLE (also after a reset or a restart)
 }
 
 // Catalog is the SSISDB catalog.

@@ -134,6 +134,9 @@ func (c *Catalog) applyLoginSpec(s *State, spec LoginSpec, now time.Time) {
 	if spec.Password != "" {
 		c.setPassword(l, spec.Password)
 	}
+	if spec.Disabled {
+		l.Disabled = true
+	}
 	if spec.Sysadmin {
 		s.ServerRoleMembers[sysadminRole][l.PrincipalID] = true
 	}

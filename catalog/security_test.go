@@ -478,3 +478,19 @@ func TestCachedCallerSeesChanges(t *testing.T) {
 		t.Fatal("Reset kept a cached resolution")
 	}
 }
+
+// A login configured as disabled stays disabled after a reset, as the
+// configuration applies again.
+func TestConfiguredDisabledLoginStaysDisabled(t *testing.T) {
+	c := New(Options{Logins: []LoginSpec{{Name: "off", Password: "Off!Pass123", Disabled: true}, {Name: "on", Password: "On!Pass123"}}})
+	ctx := context.Background()
+	for round := range 2 {
+		if c.Authenticate(ctx, "off", "Off!Pass123") {
+			t.Fatalf("round %d: a disabled login authenticated", round)
+		}
+		if !c.Authenticate(ctx, "on", "On!Pass123") {
+			t.Fatalf("round %d: an enabled login did not authenticate", round)
+		}
+		c.Reset(ctx)
+	}
+}

@@ -86,7 +86,8 @@ func New(cfg Config, opts Options) (em *Emulator, err error) {
 
 	logins := []catalog.LoginSpec{{Name: "sa", Password: cfg.SAPassword, Sysadmin: true}}
 	for _, l := range cfg.Logins {
-		spec := catalog.LoginSpec{Name: l.Name, Password: l.Password, Windows: strings.Contains(l.Name, `\`), Roles: l.SSISDBRoles}
+		spec := catalog.LoginSpec{Name: l.Name, Password: l.Password, Windows: strings.Contains(l.Name, `\`),
+			Roles: l.SSISDBRoles, Disabled: l.Disabled}
 		for _, r := range l.ServerRoles {
 			if strings.EqualFold(r, "sysadmin") {
 				spec.Sysadmin = true
@@ -104,22 +105,6 @@ func New(cfg Config, opts Options) (em *Emulator, err error) {
 		BulkDirs:    cfg.BulkDirs,
 		Logins:      logins,
 	})
-
-	// catalog.LoginSpec has no disabled flag: configured logins marked
-	// disabled are disabled here, as ALTER LOGIN ... DISABLE would.
-	for i, l := range cfg.Logins {
-		if !l.Disabled {
-			continue
-		}
-		sa, err := e.Catalog.CallerFor("sa")
-		if err == nil {
-			disabled := true
-			err = e.Catalog.AlterLogin(e.ctx, nil, sa, l.Name, catalog.LoginChange{Disabled: &disabled})
-		}
-		if err != nil {
-			return nil, &ConfigError{Source: "config", Key: fmt.Sprintf("logins[%d].disabled", i), Msg: err.Error()}
-		}
-	}
 
 	sim, err := runner.NewSim(runner.Config{Rules: cfg.Packages})
 	if err != nil {
