@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -18,7 +19,8 @@ import (
 
 // Seed creates a folder if needed and deploys an .ispac into it under
 // projectName ("" takes the name in the manifest). It returns the deploy
-// operation's id.
+// operation's id, or 0 when the project's current version is this very
+// .ispac (nothing is deployed then).
 func (c *Catalog) Seed(ctx context.Context, folder, projectName string, ispacData []byte) (id int64, err error) {
 	parsed, err := ispac.Read(ispacData, c.opts.Limits)
 	if err == nil {
@@ -35,6 +37,14 @@ func (c *Catalog) Seed(ctx context.Context, folder, projectName string, ispacDat
 	s := c.st
 	sc := c.systemCtx()
 	f := s.folderByName(folder)
+	if f != nil {
+		// The same .ispac again (a seed at every start with --data-dir)
+		// is not a new version: executions created against the current
+		// one stay startable.
+		if p := s.projectByName(f.ID, projectName); p != nil && bytes.Equal(p.Stream, ispacData) {
+			return 0, nil
+		}
+	}
 	if f == nil {
 		if !validName(folder) {
 			return 0, errorf(27199, 1, folder)

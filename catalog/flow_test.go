@@ -487,3 +487,44 @@ func TestOutputsAndReturnStatus(t *testing.T) {
 		t.Fatalf("catalog_properties = %v", props)
 	}
 }
+
+// Seeding the same .ispac twice deploys it once: a restart with --data-dir
+// and --seed does not make a new project version (which would make
+// executions created before it fail to start with 27150).
+func TestSeedSameIspacTwiceDeploysOnce(t *testing.T) {
+	c := New(Options{})
+	ctx := context.Background()
+	data, err := ispac.Build(DemoProject("project1", "package1.dtsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := c.Seed(ctx, "folder1", "", data)
+	if err != nil || first == 0 {
+		t.Fatalf("first seed: id %d, err %v", first, err)
+	}
+	var lsn int64
+	c.ReadState(func(s *State) {
+		for _, p := range s.Projects {
+			lsn = p.LSN
+		}
+	})
+	again, err := c.Seed(ctx, "folder1", "", data)
+	if err != nil || again != 0 {
+		t.Fatalf("second seed of the same .ispac: id %d, err %v; want 0, nil", again, err)
+	}
+	other, err := ispac.Build(DemoProject("project1", "package2.dtsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	third, err := c.Seed(ctx, "folder1", "project1", other)
+	if err != nil || third == 0 {
+		t.Fatalf("a changed .ispac: id %d, err %v; want a new deployment", third, err)
+	}
+	c.ReadState(func(s *State) {
+		for _, p := range s.Projects {
+			if p.LSN == lsn {
+				t.Fatalf("a changed .ispac kept the project version %d", lsn)
+			}
+		}
+	})
+}

@@ -68,7 +68,7 @@ type Options struct {
 // loaded from the directory (then catalog.startup ends, with a WARN line
 // each, the executions that were in flight) and every change is written
 // back as it is made. The demo catalog goes only into an empty directory;
-// seeds are deployed at every start.
+// a seed is deployed again only when its file changed.
 func New(cfg Config, opts Options) (em *Emulator, err error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
