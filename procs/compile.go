@@ -53,6 +53,19 @@ func (d *deferredErr) Error() string { return d.err.Error() }
 
 func (c *compiler) runtimeErr(err error) error { return &deferredErr{err: err} }
 
+// firstErr is the error that stops a statement compiled at run time, from
+// err, what compiling it returned: the first compile error it reported,
+// else err itself, unwrapped if it was deferred (nil when there is none).
+func (c *compiler) firstErr(err error) error {
+	if len(c.errs) > 0 {
+		return c.errs[0]
+	}
+	if d, ok := err.(*deferredErr); ok {
+		return d.err
+	}
+	return err
+}
+
 func (c *compiler) compileErr(e *sqlerr.Error, pos tsql.Pos) error {
 	cp := *e
 	if cp.Line == 0 {

@@ -149,13 +149,7 @@ func (x *cursorStmt) exec(f *frame) (flow, error) {
 		}
 		c := runtimeCompiler(f, cur.mod, cur.vars)
 		p, err := c.queryPlan(cur.q, nil, true)
-		if len(c.errs) > 0 {
-			return flowNext, c.errs[0]
-		}
-		if err != nil {
-			if d, ok := err.(*deferredErr); ok {
-				return flowNext, d.err
-			}
+		if err := c.firstErr(err); err != nil {
 			return flowNext, err
 		}
 		var list []rows.Row

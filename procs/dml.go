@@ -81,21 +81,22 @@ func (d *dmlStmt) exec(f *frame) (flow, error) {
 		cmd = tds.CmdDelete
 		n, err = c.delete(x)
 	}
-	if len(c.errs) > 0 {
-		return flowNext, c.errs[0]
-	}
-	if err != nil {
-		if de, ok := err.(*deferredErr); ok {
-			return flowNext, de.err
-		}
+	if err := c.firstErr(err); err != nil {
 		return flowNext, err
 	}
+	return flowNext, f.rowsDone(cmd, n, true)
+}
+
+// rowsDone ends a statement that read or wrote n rows: @@ROWCOUNT and
+// @@ERROR, the warnings it collected, then its DONE token (counted when
+// withCount).
+func (f *frame) rowsDone(cmd uint16, n int64, withCount bool) error {
 	f.s.rowCount = n
 	f.s.lastError = 0
 	if err := f.flushWarnings(); err != nil {
-		return flowNext, err
+		return err
 	}
-	return flowNext, f.out.done(cmd, n, true, false)
+	return f.out.done(cmd, n, withCount, false)
 }
 
 // flushWarnings sends the warnings a statement collected (8153).

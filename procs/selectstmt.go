@@ -54,13 +54,7 @@ func (s *selectStmt) plan(f *frame) (*plan, error) {
 	// are bound to the current security context.
 	c := runtimeCompiler(f, s.mod, s.vars)
 	p, err := c.planQuery(f, s.q)
-	if len(c.errs) > 0 {
-		return nil, c.errs[0]
-	}
-	if err != nil {
-		if d, ok := err.(*deferredErr); ok {
-			return nil, d.err
-		}
+	if err := c.firstErr(err); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -88,14 +82,9 @@ func (s *selectStmt) exec(f *frame) (flow, error) {
 		if err != nil {
 			return flowNext, err
 		}
-		f.s.rowCount = n
-		f.s.lastError = 0
-		if err := f.flushWarnings(); err != nil {
-			return flowNext, err
-		}
 		// An assignment SELECT sets @@ROWCOUNT but sends no row count
 		// (sqlserver-behaviour.md §2g).
-		return flowNext, f.out.done(tds.CmdSelect, n, false, false)
+		return flowNext, f.rowsDone(tds.CmdSelect, n, false)
 	}
 	if into := selectInto(s.q); into != nil {
 		return flowNext, s.into(f, into, p)
@@ -138,12 +127,7 @@ func (s *selectStmt) exec(f *frame) (flow, error) {
 	if err != nil {
 		return flowNext, err
 	}
-	f.s.rowCount = n
-	f.s.lastError = 0
-	if err := f.flushWarnings(); err != nil {
-		return flowNext, err
-	}
-	return flowNext, f.out.done(tds.CmdSelect, n, true, false)
+	return flowNext, f.rowsDone(tds.CmdSelect, n, true)
 }
 
 // fitColumn gives a value its column's type where the wire encoding
@@ -275,12 +259,7 @@ func (s *selectStmt) into(f *frame, name *tsql.ObjectName, p *plan) error {
 	}
 	f.s.onRollback(undo)
 	n := int64(len(list))
-	f.s.rowCount = n
-	f.s.lastError = 0
-	if err := f.flushWarnings(); err != nil {
-		return err
-	}
 	// The rows SELECT INTO writes are counted like an INSERT's (a client
 	// shows "(n rows affected)").
-	return f.out.done(tds.CmdInsert, n, true, false)
+	return f.rowsDone(tds.CmdInsert, n, true)
 }

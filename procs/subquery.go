@@ -74,13 +74,7 @@ func (sq *subquery) each(f *frame, r rows.Row, fn func(rows.Row) (bool, error)) 
 	if node == nil {
 		c := &compiler{e: f.s.e, mod: sq.mod, vars: sq.vars, f: f}
 		p, err := c.queryPlan(sq.q, nil, false)
-		if len(c.errs) > 0 {
-			return c.errs[0]
-		}
-		if err != nil {
-			if d, ok := err.(*deferredErr); ok {
-				return d.err
-			}
+		if err := c.firstErr(err); err != nil {
 			return err
 		}
 		node = p.node
