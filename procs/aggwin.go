@@ -101,39 +101,17 @@ type winState struct {
 // count, though aggregates in its arguments do).
 func hasAggregate(n any) bool {
 	found := false
-	var visit func(v reflect.Value)
-	visit = func(v reflect.Value) {
-		if found {
-			return
-		}
-		switch v.Kind() {
-		case reflect.Interface, reflect.Pointer:
-			if v.IsNil() {
-				return
-			}
-			switch x := v.Interface().(type) {
-			case *tsql.Query:
-				return
-			case *tsql.FuncCall:
-				if x.Over == nil && isAggregate(x) {
-					found = true
-					return
-				}
-			}
-			visit(v.Elem())
-		case reflect.Struct:
-			for i := 0; i < v.NumField(); i++ {
-				if v.Type().Field(i).IsExported() {
-					visit(v.Field(i))
-				}
-			}
-		case reflect.Slice:
-			for i := 0; i < v.Len(); i++ {
-				visit(v.Index(i))
+	tsql.Walk(n, func(x tsql.Node) bool {
+		switch x := x.(type) {
+		case *tsql.Query:
+			return false
+		case *tsql.FuncCall:
+			if x.Over == nil && isAggregate(x) {
+				found = true
 			}
 		}
-	}
-	visit(reflect.ValueOf(n))
+		return !found
+	})
 	return found
 }
 

@@ -2,7 +2,6 @@ package procs
 
 import (
 	"fmt"
-	"reflect"
 	"strings"
 
 	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/sqlerr"
@@ -170,46 +169,29 @@ func (s *failStmt) exec(*frame) (flow, error) { return flowNext, s.err }
 // checkVars reports Msg 137 for every variable of a node tree (a query
 // compiled later, at run time) that is not declared at this point.
 func (c *compiler) checkVars(n any) {
-	seen := map[any]bool{}
-	var walk func(v reflect.Value)
-	walk = func(v reflect.Value) {
-		switch v.Kind() {
-		case reflect.Pointer, reflect.Interface:
-			if v.IsNil() {
-				return
-			}
-			if v.Kind() == reflect.Pointer {
-				if seen[v.Interface()] {
-					return
-				}
-				seen[v.Interface()] = true
-				if tr, ok := v.Interface().(*tsql.TableRef); ok && tr.Var != nil {
-					if slot, ok := c.lookupVar(tr.Var.Name); !ok || c.mod.tableVars[slot] == nil {
-						_ = c.compileErr(sqlerr.New(1087, 15, 2, "Must declare the table variable \"%s\".", tr.Var.Name), tr.Var.Pos)
-					}
-					return
-				}
-				if tv, ok := v.Interface().(*tsql.Variable); ok {
-					if _, ok := c.lookupVar(tv.Name); !ok {
-						_ = c.undeclared(tv.Name, tv.Pos, 2)
-					}
-					return
-				}
-			}
-			walk(v.Elem())
-		case reflect.Struct:
-			for i := 0; i < v.NumField(); i++ {
-				if v.Type().Field(i).IsExported() {
-					walk(v.Field(i))
-				}
-			}
-		case reflect.Slice:
-			for i := 0; i < v.Len(); i++ {
-				walk(v.Index(i))
-			}
+	seen := map[tsql.Node]bool{}
+	tsql.Walk(n, func(x tsql.Node) bool {
+		if seen[x] {
+			return false
 		}
-	}
-	walk(reflect.ValueOf(n))
+		seen[x] = true
+		switch x := x.(type) {
+		case *tsql.TableRef:
+			if x.Var == nil {
+				return true
+			}
+			if slot, ok := c.lookupVar(x.Var.Name); !ok || c.mod.tableVars[slot] == nil {
+				_ = c.compileErr(sqlerr.New(1087, 15, 2, "Must declare the table variable \"%s\".", x.Var.Name), x.Var.Pos)
+			}
+			return false
+		case *tsql.Variable:
+			if _, ok := c.lookupVar(x.Name); !ok {
+				_ = c.undeclared(x.Name, x.Pos, 2)
+			}
+			return false
+		}
+		return true
+	})
 }
 
 // varSnapshot copies the variables visible now, for a statement compiled
