@@ -36,6 +36,20 @@ type cexpr struct {
 	name     string
 }
 
+// exprs compiles a list of expressions in order, stopping at the first
+// error.
+func (c *compiler) exprs(list []tsql.Expr, sc *rowScope) ([]*cexpr, error) {
+	var out []*cexpr
+	for _, e := range list {
+		ce, err := c.expr(e, sc)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ce)
+	}
+	return out, nil
+}
+
 func (c *compiler) expr(e tsql.Expr, sc *rowScope) (*cexpr, error) {
 	if c.agg != nil && c.agg.covers(e) {
 		// An expression the query groups by: its columns need no check.
@@ -582,13 +596,9 @@ func (c *compiler) inCond(x *tsql.InExpr, sc *rowScope) (condFn, error) {
 	if x.Query != nil {
 		return c.inSubquery(x, v, sc)
 	}
-	var list []*cexpr
-	for _, e := range x.List {
-		ce, err := c.expr(e, sc)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, ce)
+	list, err := c.exprs(x.List, sc)
+	if err != nil {
+		return nil, err
 	}
 	not := x.Not
 	return func(f *frame, r rows.Row) (tri, error) {

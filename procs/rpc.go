@@ -270,11 +270,17 @@ func spExecuteSQL(f *frame, c *proc.Call, extra []proc.Arg) (int32, error) {
 	if stmt.IsNull() {
 		return 0, nil
 	}
-	params, err := f.s.e.parseParamDecls(printable(c.Args[1]))
+	return f.runDeclared(printable(stmt), printable(c.Args[1]), extra, c)
+}
+
+// runDeclared runs stmt with the parameters declared in decls (the @params
+// text of sp_executesql and of a prepared statement) bound from extra.
+func (f *frame) runDeclared(stmt, decls string, extra []proc.Arg, c *proc.Call) (int32, error) {
+	params, err := f.s.e.parseParamDecls(decls)
 	if err != nil {
 		return 0, err
 	}
-	_, err = f.runDynamic(printable(stmt), params, extra, c)
+	_, err = f.runDynamic(stmt, params, extra, c)
 	return 0, err
 }
 
@@ -293,12 +299,7 @@ func spExecute(f *frame, c *proc.Call, extra []proc.Arg) (int32, error) {
 	if !ok {
 		return 0, sqlerr.New(8179, 16, 2, "Could not find prepared statement with handle %d.", h)
 	}
-	params, err := f.s.e.parseParamDecls(p.params)
-	if err != nil {
-		return 0, err
-	}
-	_, err = f.runDynamic(p.stmt, params, extra, c)
-	return 0, err
+	return f.runDeclared(p.stmt, p.params, extra, c)
 }
 
 func spPrepExec(f *frame, c *proc.Call, extra []proc.Arg) (int32, error) {
@@ -307,12 +308,7 @@ func spPrepExec(f *frame, c *proc.Call, extra []proc.Arg) (int32, error) {
 	}
 	h := int32(c.Out[0].Int64())
 	p := f.s.prepared[h]
-	params, err := f.s.e.parseParamDecls(p.params)
-	if err != nil {
-		return 0, err
-	}
-	_, err = f.runDynamic(p.stmt, params, extra, c)
-	return 0, err
+	return f.runDeclared(p.stmt, p.params, extra, c)
 }
 
 func spUnprepare(f *frame, c *proc.Call, _ []proc.Arg) (int32, error) {
@@ -330,15 +326,11 @@ func (c *compiler) execString(x *tsql.ExecStringStmt) (stmt, error) {
 	if x.AsKind != "" {
 		return nil, c.runtimeErr(sqlerr.New(40517, 16, 1, "Keyword or statement option '%s' is not supported in this version of SQL Server.", "EXEC ... AS "+x.AsKind))
 	}
-	st := &execStringStmt{}
-	for _, p := range x.Parts {
-		e, err := c.expr(p, nil)
-		if err != nil {
-			return nil, err
-		}
-		st.parts = append(st.parts, e)
+	parts, err := c.exprs(x.Parts, nil)
+	if err != nil {
+		return nil, err
 	}
-	return st, nil
+	return &execStringStmt{parts: parts}, nil
 }
 
 func (x *execStringStmt) exec(f *frame) (flow, error) {

@@ -33,12 +33,8 @@ func (c *compiler) raiserror(x *tsql.RaiserrorStmt) (stmt, error) {
 	if r.state, err = c.expr(x.State, nil); err != nil {
 		return nil, err
 	}
-	for _, a := range x.Args {
-		e, err := c.expr(a, nil)
-		if err != nil {
-			return nil, err
-		}
-		r.args = append(r.args, e)
+	if r.args, err = c.exprs(x.Args, nil); err != nil {
+		return nil, err
 	}
 	return r, nil
 }
