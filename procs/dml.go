@@ -358,6 +358,12 @@ func (c *compiler) topCount(top *tsql.TopClause) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
+	return topRows(v)
+}
+
+// topRows is the row count of TOP (n), in a query or a DML statement: n as
+// a bigint, Msg 1014 when it is NULL or negative.
+func topRows(v sqltype.Value) (int64, error) {
 	n, err := convert(v, sqltype.TBigInt)
 	if err != nil {
 		return 0, err

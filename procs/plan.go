@@ -655,14 +655,11 @@ func (c *compiler) limit(top *tsql.TopClause, offset, fetch tsql.Expr, node quer
 				}
 				return fv.Float64(), nil
 			}
-			n, err := convert(v, sqltype.TBigInt)
+			n, err := topRows(v)
 			if err != nil {
 				return 0, err
 			}
-			if n.IsNull() || n.Int64() < 0 {
-				return 0, sqlerr.New(1014, 16, 1, "A TOP or FETCH clause contains an invalid value.")
-			}
-			return float64(n.Int64()), nil
+			return float64(n), nil
 		}
 		if top.WithTies {
 			lim.TieKeys = sortIdx
