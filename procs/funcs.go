@@ -2,9 +2,6 @@ package procs
 
 import (
 	"strings"
-	"time"
-
-	"github.com/google/uuid"
 
 	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/rows"
 	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/sqlerr"
@@ -107,8 +104,6 @@ func init() {
 			return sqltype.NewSmallInt(f.s.xactState()), nil
 		}),
 		"SCOPE_IDENTITY": niladic(sqltype.NumericPS(38, 0), func(f *frame) (sqltype.Value, error) { return f.s.scopeIdentity, nil }),
-		"DB_NAME":        fnDBName,
-		"DB_ID":          fnDBID,
 		"OBJECT_ID":      fnObjectID,
 		"CURSOR_STATUS":  fnCursorStatus,
 		"SUSER_NAME":     loginFn,
@@ -141,69 +136,11 @@ func init() {
 			}
 			return sqltype.NewInt(0), nil
 		}),
-		"NEWID": niladic(sqltype.TUniqueIdentifier, func(*frame) (sqltype.Value, error) {
-			return sqltype.NewUniqueIdentifier(uuid.New()), nil
-		}),
-		"GETDATE": niladic(sqltype.TDateTime, func(f *frame) (sqltype.Value, error) {
-			return sqltype.NewDateTime(sqltype.RoundDateTime(localNow(f))), nil
-		}),
-		"CURRENT_TIMESTAMP": niladic(sqltype.TDateTime, func(f *frame) (sqltype.Value, error) {
-			return sqltype.NewDateTime(sqltype.RoundDateTime(localNow(f))), nil
-		}),
-		"GETUTCDATE": niladic(sqltype.TDateTime, func(f *frame) (sqltype.Value, error) {
-			return sqltype.NewDateTime(sqltype.RoundDateTime(utcNow(f))), nil
-		}),
-		"SYSDATETIME": niladic(sqltype.DateTime2S(7), func(f *frame) (sqltype.Value, error) {
-			return sqltype.NewTime(sqltype.DateTime2S(7), localNow(f)), nil
-		}),
-		"SYSUTCDATETIME": niladic(sqltype.DateTime2S(7), func(f *frame) (sqltype.Value, error) {
-			return sqltype.NewTime(sqltype.DateTime2S(7), utcNow(f)), nil
-		}),
-		"SYSDATETIMEOFFSET": niladic(sqltype.DateTimeOffsetS(7), func(f *frame) (sqltype.Value, error) {
-			return sqltype.NewDateTimeOffset(f.s.e.clk.Now()), nil
-		}),
-		"SERVERPROPERTY": fnServerProperty,
-		"APP_NAME": niladic(sqltype.NVarCharN(128), func(f *frame) (sqltype.Value, error) {
-			return sqltype.NewString(sqltype.NVarCharN(128), f.s.login.AppName), nil
-		}),
-		"HOST_NAME": niladic(sqltype.NVarCharN(128), func(f *frame) (sqltype.Value, error) {
-			return sqltype.NewString(sqltype.NVarCharN(128), f.s.login.HostName), nil
-		}),
-		"LEN": oneArg(sqltype.TInt, func(_ *frame, v sqltype.Value) (sqltype.Value, error) {
-			if v.IsNull() {
-				return sqltype.Null(sqltype.TInt), nil
-			}
-			return sqltype.NewInt(int64(sqltype.CharLen(strings.TrimRight(printable(v), " "), true))), nil
-		}),
-		"UPPER": strFn(strings.ToUpper),
-		"LOWER": strFn(strings.ToLower),
-		"LTRIM": strFn(func(s string) string { return strings.TrimLeft(s, " ") }),
-		"RTRIM": strFn(func(s string) string { return strings.TrimRight(s, " ") }),
 	}
 }
 
 // datePartFuncs take a datepart keyword as their first argument.
 var datePartFuncs = map[string]bool{"DATEADD": true, "DATEDIFF": true, "DATEDIFF_BIG": true, "DATEPART": true, "DATENAME": true, "DATETRUNC": true}
-
-// fallbackOnly are engine functions that procs/builtin supersedes when it
-// has them; the engine keeps them for a registry without them.
-var fallbackOnly = map[string]bool{
-	"LEN": true, "UPPER": true, "LOWER": true, "LTRIM": true, "RTRIM": true, "NEWID": true,
-	"GETDATE": true, "CURRENT_TIMESTAMP": true, "GETUTCDATE": true, "SYSDATETIME": true, "SYSUTCDATETIME": true,
-	"SYSDATETIMEOFFSET": true, "SERVERPROPERTY": true, "APP_NAME": true, "HOST_NAME": true,
-	"DB_NAME": true, "DB_ID": true,
-}
-
-// localNow is the server's local time on the injected clock.
-func localNow(f *frame) time.Time {
-	t := f.s.e.clk.Now()
-	return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), time.UTC)
-}
-
-func utcNow(f *frame) time.Time {
-	t := f.s.e.clk.Now().UTC()
-	return t
-}
 
 func niladic(t sqltype.Type, fn func(f *frame) (sqltype.Value, error)) fnCompiler {
 	return func(c *compiler, x *tsql.FuncCall, args []*cexpr, _ *rowScope) (*cexpr, error) {
@@ -226,26 +163,6 @@ func oneArg(t sqltype.Type, fn func(f *frame, v sqltype.Value) (sqltype.Value, e
 				return v, err
 			}
 			return fn(f, v)
-		}}, nil
-	}
-}
-
-func strFn(fn func(string) string) fnCompiler {
-	return func(c *compiler, x *tsql.FuncCall, args []*cexpr, _ *rowScope) (*cexpr, error) {
-		if len(args) != 1 {
-			return nil, c.argCount(x, 1)
-		}
-		a := args[0]
-		t := a.typ
-		if !t.Kind.IsString() {
-			t = sqltype.NVarCharN(4000)
-		}
-		return &cexpr{typ: t, nullable: a.nullable, eval: func(f *frame, r rows.Row) (sqltype.Value, error) {
-			v, err := a.eval(f, r)
-			if err != nil || v.IsNull() {
-				return sqltype.Null(t), err
-			}
-			return sqltype.NewString(t, fn(printable(v))), nil
 		}}, nil
 	}
 }
@@ -359,58 +276,6 @@ func fnNullIf(c *compiler, x *tsql.FuncCall, args []*cexpr, _ *rowScope) (*cexpr
 	}}, nil
 }
 
-func fnDBName(c *compiler, x *tsql.FuncCall, args []*cexpr, _ *rowScope) (*cexpr, error) {
-	t := sqltype.NVarCharN(128)
-	var a *cexpr
-	if len(args) > 0 {
-		a = args[0]
-	}
-	return &cexpr{typ: t, nullable: true, eval: func(f *frame, r rows.Row) (sqltype.Value, error) {
-		if a == nil {
-			return sqltype.NewString(t, f.s.database), nil
-		}
-		v, err := a.eval(f, r)
-		if err != nil || v.IsNull() {
-			return sqltype.Null(t), err
-		}
-		iv, err := convert(v, sqltype.TInt)
-		if err != nil {
-			return iv, err
-		}
-		if n := int(iv.Int64()); n >= 1 && n <= len(memDatabases) {
-			if name, ok := f.s.e.cat.Database(memDatabases[n-1]); ok {
-				return sqltype.NewString(t, name), nil
-			}
-		}
-		return sqltype.Null(t), nil
-	}}, nil
-}
-
-func fnDBID(c *compiler, x *tsql.FuncCall, args []*cexpr, _ *rowScope) (*cexpr, error) {
-	var a *cexpr
-	if len(args) > 0 {
-		a = args[0]
-	}
-	return &cexpr{typ: sqltype.TSmallInt, nullable: true, eval: func(f *frame, r rows.Row) (sqltype.Value, error) {
-		name := f.s.database
-		if a != nil {
-			v, err := a.eval(f, r)
-			if err != nil || v.IsNull() {
-				return sqltype.Null(sqltype.TSmallInt), err
-			}
-			name = printable(v)
-		}
-		for i, d := range memDatabases {
-			if strings.EqualFold(d, name) {
-				if _, ok := f.s.e.cat.Database(d); ok {
-					return sqltype.NewSmallInt(int64(i + 1)), nil
-				}
-			}
-		}
-		return sqltype.Null(sqltype.TSmallInt), nil
-	}}, nil
-}
-
 func fnObjectID(c *compiler, x *tsql.FuncCall, args []*cexpr, _ *rowScope) (*cexpr, error) {
 	if len(args) < 1 || len(args) > 2 {
 		return nil, c.compileErr(sqlerr.New(189, 15, 1, "The object_id function requires 1 to 2 arguments."), x.Pos)
@@ -434,51 +299,6 @@ func fnObjectID(c *compiler, x *tsql.FuncCall, args []*cexpr, _ *rowScope) (*cex
 			}
 		}
 		return sqltype.NewInt(int64(id)), nil
-	}}, nil
-}
-
-func fnServerProperty(c *compiler, x *tsql.FuncCall, args []*cexpr, _ *rowScope) (*cexpr, error) {
-	if len(args) != 1 {
-		return nil, c.argCount(x, 1)
-	}
-	a := args[0]
-	return &cexpr{typ: sqltype.TSQLVariant, nullable: true, eval: func(f *frame, r rows.Row) (sqltype.Value, error) {
-		v, err := a.eval(f, r)
-		if err != nil || v.IsNull() {
-			return sqltype.Null(sqltype.TSQLVariant), err
-		}
-		s := func(x string) sqltype.Value { return sqltype.NewString(sqltype.NVarCharN(int32(max(1, len(x)))), x) }
-		switch strings.ToLower(printable(v)) {
-		case "productversion":
-			return s("16.0.1000.6"), nil
-		case "productlevel":
-			return s("RTM"), nil
-		case "productmajorversion":
-			return s("16"), nil
-		case "productminorversion":
-			return s("0"), nil
-		case "productbuild":
-			return s("1000"), nil
-		case "edition":
-			return s("Developer Edition (64-bit)"), nil
-		case "engineedition":
-			return sqltype.NewInt(3), nil
-		case "editionid":
-			return sqltype.NewBigInt(-2117995310), nil
-		case "machinename", "computernamephysicalnetbios":
-			return s(f.s.e.mach), nil
-		case "servername":
-			return s(f.s.e.server), nil
-		case "instancename":
-			return sqltype.Null(sqltype.TSQLVariant), nil
-		case "collation":
-			return s("SQL_Latin1_General_CP1_CI_AS"), nil
-		case "isintegratedsecurityonly", "isclustered", "ishadrenabled", "isfulltextinstalled", "issingleuser":
-			return sqltype.NewInt(0), nil
-		case "processid":
-			return sqltype.NewInt(1), nil
-		}
-		return sqltype.Null(sqltype.TSQLVariant), nil
 	}}, nil
 }
 
@@ -516,13 +336,10 @@ func (c *compiler) funcCall(x *tsql.FuncCall, sc *rowScope) (*cexpr, error) {
 		}
 		args[i] = e
 	}
-	if fc, ok := engineFuncs[name]; ok && fc != nil && !fallbackOnly[name] {
+	if fc, ok := engineFuncs[name]; ok && fc != nil {
 		return fc(c, x, args, sc)
 	}
 	if fc := c.e.builtinFunc(name); fc != nil {
-		return fc(c, x, args, sc)
-	}
-	if fc, ok := engineFuncs[name]; ok && fc != nil {
 		return fc(c, x, args, sc)
 	}
 	return nil, c.compileErr(sqlerr.New(195, 15, 10, "'%s' is not a recognized built-in function name.", x.Name.Name), x.Pos)
