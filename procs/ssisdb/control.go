@@ -5,8 +5,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/ssisdb-emulator/ssisdb-emulator/catalog"
 	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/rows"
 	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/runner"
@@ -38,9 +36,7 @@ import (
 // The package-rule procedures exist only when sim is not nil.
 func ControlProcs(cat *catalog.Catalog, sim *runner.Sim) []*proc.Def {
 	b := &binder{cat: cat}
-	def := func(name string, body proc.Body, params ...proc.Param) *proc.Def {
-		return &proc.Def{Schema: "emulator", Name: name, Params: params, Body: b.admin(name, body)}
-	}
+	def := b.control
 	defs := []*proc.Def{
 		def("reset", func(ctx context.Context, c *proc.Call) (int32, error) {
 			cat.Reset(ctx)
@@ -56,12 +52,9 @@ func ControlProcs(cat *catalog.Catalog, sim *runner.Sim) []*proc.Def {
 		def("define_logging_level", func(ctx context.Context, c *proc.Call) (int32, error) {
 			name := str(c, "@name")
 			if name == nil {
-				return status(sqlerr.New(27138, 16, 1, "The input parameter cannot be null. Provide a valid value for the parameter."))
+				return status(errNullInput())
 			}
-			desc := ""
-			if d := str(c, "@description"); d != nil {
-				desc = *d
-			}
+			desc := strOr(c, "@description", "")
 			cat.DefineLoggingLevel(ctx, *name, desc, c.Arg("@profile").Int64(), c.Arg("@events").Int64())
 			return 0, nil
 		}, req("@name", tName), opt("@description", tDesc, sqltype.NewNVarChar("")), opt("@profile", tBigInt, sqltype.NewBigInt(0)), opt("@events", tBigInt, sqltype.NewBigInt(0))),
@@ -82,10 +75,10 @@ func ControlProcs(cat *catalog.Catalog, sim *runner.Sim) []*proc.Def {
 			case "hang":
 				r.Outcome = runner.Hang
 			default:
-				return status(sqlerr.New(27101, 16, 1, "The value specified for the input parameter, '%s', is not valid. Provide a valid value for this parameter.", "outcome"))
+				return status(errInvalidParam("outcome"))
 			}
 			if err := sim.AddRule(r); err != nil {
-				return status(sqlerr.New(27101, 16, 1, "The value specified for the input parameter, '%s', is not valid. Provide a valid value for this parameter.", err.Error()))
+				return status(errInvalidParam(err.Error()))
 			}
 			return 0, nil
 		}, pattern("@folder"), pattern("@project"), pattern("@package"), opt("@outcome", sqltype.NVarCharN(20), sqltype.NewNVarChar("succeed")),
@@ -95,6 +88,11 @@ func ControlProcs(cat *catalog.Catalog, sim *runner.Sim) []*proc.Def {
 		}),
 	)
 	return defs
+}
+
+// control defines the control procedure emulator.name, for sysadmins only.
+func (b *binder) control(name string, body proc.Body, params ...proc.Param) *proc.Def {
+	return &proc.Def{Schema: "emulator", Name: name, Params: params, Body: b.admin(name, body)}
 }
 
 // admin refuses non-sysadmins with 229, as an EXECUTE not granted would.
@@ -110,12 +108,9 @@ func (b *binder) admin(name string, body proc.Body) proc.Body {
 func (b *binder) loadDir(ctx context.Context, c *proc.Call) (int32, error) {
 	dir := str(c, "@dir")
 	if dir == nil {
-		return status(sqlerr.New(27138, 16, 1, "The input parameter cannot be null. Provide a valid value for the parameter."))
+		return status(errNullInput())
 	}
-	folder := "Default"
-	if f := str(c, "@default_folder"); f != nil {
-		folder = *f
-	}
+	folder := strOr(c, "@default_folder", "Default")
 	names, err := b.cat.LoadDir(ctx, *dir, folder)
 	if err != nil {
 		return status(err)
@@ -129,18 +124,13 @@ func (b *binder) loadDir(ctx context.Context, c *proc.Call) (int32, error) {
 }
 
 func (b *binder) defineWorker(ctx context.Context, c *proc.Call) (int32, error) {
-	id := guid(c, "@worker_id")
-	if id == nil || *id == uuid.Nil {
-		return status(sqlerr.New(27100, 16, 1, "The input parameter, '%s', cannot be null. Provide a valid value for this parameter.", "@worker_id"))
+	id, err := workerID(c)
+	if err != nil {
+		return status(err)
 	}
-	cfg := scaleout.WorkerConfig{ID: *id, Enabled: c.Arg("@enabled").Bool(), MaxTaskCount: int(c.Arg("@max_task_count").Int64())}
-	if s := str(c, "@display_name"); s != nil {
-		cfg.DisplayName = *s
-	}
-	if s := str(c, "@machine_name"); s != nil {
-		cfg.MachineName = strings.TrimSpace(*s)
-	}
-	_, err := b.cat.DefineWorker(ctx, cfg)
+	cfg := scaleout.WorkerConfig{ID: id, Enabled: c.Arg("@enabled").Bool(), MaxTaskCount: int(c.Arg("@max_task_count").Int64()),
+		DisplayName: strOr(c, "@display_name", ""), MachineName: strings.TrimSpace(strOr(c, "@machine_name", ""))}
+	_, err = b.cat.DefineWorker(ctx, cfg)
 	return status(err)
 }
 

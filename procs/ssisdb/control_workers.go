@@ -33,63 +33,57 @@ import (
 //	                          then signs in by NTLM) signs in with
 func WorkerControlProcs(cat *catalog.Catalog, m *scaleout.Master) []*proc.Def {
 	b := &binder{cat: cat}
-	def := func(name string, body proc.Body, params ...proc.Param) *proc.Def {
-		return &proc.Def{Schema: "emulator", Name: name, Params: params, Body: b.admin(name, body)}
-	}
-	worker := func(c *proc.Call) (uuid.UUID, error) {
-		id := guid(c, "@worker_id")
-		if id == nil || *id == uuid.Nil {
-			return uuid.Nil, sqlerr.New(27100, 16, 1, "The input parameter, '%s', cannot be null. Provide a valid value for this parameter.", "@worker_id")
-		}
-		return *id, nil
-	}
+	def := b.control
 	return []*proc.Def{
 		def("set_worker_online", func(ctx context.Context, c *proc.Call) (int32, error) {
-			id, err := worker(c)
+			id, err := workerID(c)
 			if err != nil {
 				return status(err)
 			}
 			return status(m.SetWorkerOnline(id, c.Arg("@online").Bool()))
 		}, req("@worker_id", tGUID), opt("@online", tBit, sqltype.NewBit(true))),
 		def("lose_worker", func(ctx context.Context, c *proc.Call) (int32, error) {
-			id, err := worker(c)
+			id, err := workerID(c)
 			if err != nil {
 				return status(err)
 			}
 			return status(m.LoseWorker(id))
 		}, req("@worker_id", tGUID)),
 		def("register_worker", func(ctx context.Context, c *proc.Call) (int32, error) {
-			id, err := worker(c)
+			id, err := workerID(c)
 			if err != nil {
 				return status(err)
 			}
-			machine, account := "", ""
-			if s := str(c, "@machine_name"); s != nil {
-				machine = *s
-			}
-			if s := str(c, "@user_account"); s != nil {
-				account = *s
-			}
-			_, err = m.Register(id, machine, account)
+			_, err = m.Register(id, strOr(c, "@machine_name", ""), strOr(c, "@user_account", ""))
 			return status(cat.RecordWorkers(err))
 		}, req("@worker_id", tGUID), optNull("@machine_name", sqltype.NVarCharN(256)), optNull("@user_account", sqltype.NVarCharN(256))),
 		def("set_worker_max_task_count", func(ctx context.Context, c *proc.Call) (int32, error) {
-			id, err := worker(c)
+			id, err := workerID(c)
 			if err != nil {
 				return status(err)
 			}
 			n := c.Arg("@max_task_count")
 			if n.IsNull() || n.Int64() < 1 {
-				return status(sqlerr.New(27101, 16, 1, "The value specified for the input parameter, '%s', is not valid. Provide a valid value for this parameter.", "max_task_count"))
+				return status(errInvalidParam("max_task_count"))
 			}
 			return status(cat.RecordWorkers(m.SetMaxTaskCount(id, int(n.Int64()))))
 		}, req("@worker_id", tGUID), req("@max_task_count", tInt)),
 		def("set_login_password", func(ctx context.Context, c *proc.Call) (int32, error) {
 			login, pw := str(c, "@login_name"), str(c, "@password")
 			if login == nil || pw == nil {
-				return status(sqlerr.New(27138, 16, 1, "The input parameter cannot be null. Provide a valid value for the parameter."))
+				return status(errNullInput())
 			}
 			return status(cat.SetLoginPassword(*login, *pw))
 		}, req("@login_name", tName), req("@password", tName)),
 	}
+}
+
+// workerID is the @worker_id argument of a worker procedure; NULL and the
+// empty GUID are 27100.
+func workerID(c *proc.Call) (uuid.UUID, error) {
+	id := guid(c, "@worker_id")
+	if id == nil || *id == uuid.Nil {
+		return uuid.Nil, sqlerr.New(27100, 16, 1, "The input parameter, '%s', cannot be null. Provide a valid value for this parameter.", "@worker_id")
+	}
+	return *id, nil
 }

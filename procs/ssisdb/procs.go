@@ -118,6 +118,24 @@ func str(c *proc.Call, name string) *string {
 	return &s
 }
 
+// strOr is a string argument, def when it is NULL.
+func strOr(c *proc.Call, name, def string) string {
+	if s := str(c, name); s != nil {
+		return *s
+	}
+	return def
+}
+
+// errNullInput is 27138, the catalog's "parameter cannot be null" (state 1).
+func errNullInput() error {
+	return sqlerr.New(27138, 16, 1, "The input parameter cannot be null. Provide a valid value for the parameter.")
+}
+
+// errInvalidParam is 27101 for the named parameter (state 1).
+func errInvalidParam(name string) error {
+	return sqlerr.New(27101, 16, 1, "The value specified for the input parameter, '%s', is not valid. Provide a valid value for this parameter.", name)
+}
+
 func i64(c *proc.Call, name string) *int64 {
 	v := c.Arg(name)
 	if v.IsNull() {
