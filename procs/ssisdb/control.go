@@ -134,6 +134,7 @@ func (b *binder) defineWorker(ctx context.Context, c *proc.Call) (int32, error) 
 	return status(err)
 }
 
+// listSource is a row source over rows in memory.
 type listSource struct {
 	cols []rows.Column
 	rows []rows.Row

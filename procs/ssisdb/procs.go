@@ -297,7 +297,7 @@ func (b *binder) getProject(ctx context.Context, c *proc.Call) (int32, error) {
 		return status(err)
 	}
 	t := sqltype.VarBinaryN(sqltype.Max)
-	src := &oneRow{cols: []rows.Column{{Name: "project_stream", Type: t, Nullable: true}}, row: rows.Row{sqltype.NewBytes(t, data)}}
+	src := &listSource{cols: []rows.Column{{Name: "project_stream", Type: t, Nullable: true}}, rows: []rows.Row{{sqltype.NewBytes(t, data)}}}
 	return 0, c.Results.Send(ctx, src)
 }
 
@@ -395,17 +395,4 @@ func (b *binder) permission(m permFn) proc.Body {
 		tx, caller := b.env(c)
 		return status(m(b.cat, ctx, tx, caller, i16(c, "@object_type"), i64(c, "@object_id"), i32(c, "@principal_id"), i16(c, "@permission_type")))
 	}
-}
-
-// oneRow is a row source of a single row.
-type oneRow struct {
-	cols []rows.Column
-	row  rows.Row
-}
-
-func (o *oneRow) Columns() []rows.Column { return o.cols }
-
-func (o *oneRow) Scan(_ context.Context, fn func(rows.Row) bool) error {
-	fn(o.row)
-	return nil
 }
