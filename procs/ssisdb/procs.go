@@ -109,14 +109,26 @@ type binder struct {
 
 // Typed views of bound arguments: nil for NULL.
 
-func str(c *proc.Call, name string) *string {
+// arg is the bound argument name read through get, nil when it is NULL.
+func arg[T any](c *proc.Call, name string, get func(sqltype.Value) T) *T {
 	v := c.Arg(name)
 	if v.IsNull() {
 		return nil
 	}
-	s := v.Str()
-	return &s
+	x := get(v)
+	return &x
 }
+
+func str(c *proc.Call, name string) *string { return arg(c, name, sqltype.Value.Str) }
+func i64(c *proc.Call, name string) *int64  { return arg(c, name, sqltype.Value.Int64) }
+func i32(c *proc.Call, name string) *int32 {
+	return arg(c, name, func(v sqltype.Value) int32 { return int32(v.Int64()) })
+}
+func i16(c *proc.Call, name string) *int16 {
+	return arg(c, name, func(v sqltype.Value) int16 { return int16(v.Int64()) })
+}
+func bit(c *proc.Call, name string) *bool       { return arg(c, name, sqltype.Value.Bool) }
+func guid(c *proc.Call, name string) *uuid.UUID { return arg(c, name, sqltype.Value.UUID) }
 
 // strOr is a string argument, def when it is NULL.
 func strOr(c *proc.Call, name, def string) string {
@@ -134,51 +146,6 @@ func errNullInput() error {
 // errInvalidParam is 27101 for the named parameter (state 1).
 func errInvalidParam(name string) error {
 	return sqlerr.New(27101, 16, 1, "The value specified for the input parameter, '%s', is not valid. Provide a valid value for this parameter.", name)
-}
-
-func i64(c *proc.Call, name string) *int64 {
-	v := c.Arg(name)
-	if v.IsNull() {
-		return nil
-	}
-	n := v.Int64()
-	return &n
-}
-
-func i32(c *proc.Call, name string) *int32 {
-	v := c.Arg(name)
-	if v.IsNull() {
-		return nil
-	}
-	n := int32(v.Int64())
-	return &n
-}
-
-func i16(c *proc.Call, name string) *int16 {
-	v := c.Arg(name)
-	if v.IsNull() {
-		return nil
-	}
-	n := int16(v.Int64())
-	return &n
-}
-
-func bit(c *proc.Call, name string) *bool {
-	v := c.Arg(name)
-	if v.IsNull() {
-		return nil
-	}
-	b := v.Bool()
-	return &b
-}
-
-func guid(c *proc.Call, name string) *uuid.UUID {
-	v := c.Arg(name)
-	if v.IsNull() {
-		return nil
-	}
-	u := v.UUID()
-	return &u
 }
 
 // status turns a catalog error into the procedure's outcome: SQL errors are
