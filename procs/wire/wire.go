@@ -42,7 +42,8 @@ func TypeInfo(t sqltype.Type) tds.TypeInfo {
 		if p == 0 {
 			p = 18
 		}
-		return tds.TypeInfo{ID: id, Size: decimalSize(p), Precision: p, Scale: t.Scale}
+		// MaxLength is the storage of the precision (18 when unset).
+		return tds.TypeInfo{ID: id, Size: t.MaxLength(), Precision: p, Scale: t.Scale}
 	case sqltype.SmallMoney:
 		return tds.TypeInfo{ID: tds.TypeMoneyN, Size: 4}
 	case sqltype.Money:
@@ -101,18 +102,6 @@ func charSize(n int32, width int) int {
 		n = 1
 	}
 	return int(n) * width
-}
-
-func decimalSize(p uint8) int {
-	switch {
-	case p <= 9:
-		return 5
-	case p <= 19:
-		return 9
-	case p <= 28:
-		return 13
-	}
-	return 17
 }
 
 // Column returns the COLMETADATA entry for a result column.
