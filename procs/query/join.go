@@ -95,56 +95,96 @@ func (j *NestedLoop) Run(ctx context.Context, fn func(rows.Row) (bool, error)) e
 	if err != nil {
 		return err
 	}
-	cb := newCombiner(j.Left.Columns(), j.Right.Columns())
-	var matched []bool
-	if j.Kind.keepsRight() {
-		matched = make([]bool, len(right))
-	}
-	stopped := false
+	p := newPairing(j.Kind, j.Pred, j.Left, j.Right, right, fn)
 	n := 0
 	err = j.Left.Run(ctx, func(l rows.Row) (bool, error) {
 		hit := false
-		for i, r := range right {
+		for i := range right {
 			if n++; n%4096 == 0 {
 				if err := ctx.Err(); err != nil {
 					return false, err
 				}
 			}
-			row := cb.join(l, r)
-			if j.Pred != nil {
-				ok, err := j.Pred(ctx, row)
-				if err != nil {
-					return false, err
-				}
-				if !ok {
-					continue
-				}
-			}
-			hit = true
-			if matched != nil {
-				matched[i] = true
-			}
-			more, err := fn(row)
-			if err != nil || !more {
-				stopped = true
+			matched, more, err := p.pair(ctx, l, i)
+			if !more {
 				return false, err
 			}
+			hit = hit || matched
 		}
-		if !hit && j.Kind.keepsLeft() {
-			more, err := fn(cb.join(l, nil))
-			if err != nil || !more {
-				stopped = true
-				return false, err
-			}
-		}
-		return true, nil
+		return p.leftDone(l, hit)
 	})
-	if err != nil || stopped || matched == nil {
+	return p.finish(err)
+}
+
+// pairing is what NestedLoop and HashJoin share while they run over the
+// right rows they keep: the combiner, which right rows a left row matched
+// (right and full joins only) and whether the consumer stopped the join.
+type pairing struct {
+	kind    JoinKind
+	pred    Pred
+	cb      *combiner
+	right   []rows.Row
+	fn      func(rows.Row) (bool, error)
+	matched []bool
+	stopped bool
+}
+
+func newPairing(kind JoinKind, pred Pred, left, right Node, kept []rows.Row, fn func(rows.Row) (bool, error)) *pairing {
+	p := &pairing{kind: kind, pred: pred, cb: newCombiner(left.Columns(), right.Columns()), right: kept, fn: fn}
+	if kind.keepsRight() {
+		p.matched = make([]bool, len(kept))
+	}
+	return p
+}
+
+// pair offers left row l with kept right row i: when Pred holds (or there
+// is none) they match and their row goes to the consumer. more is false
+// when the join must stop: Pred failed, or the consumer stopped or failed.
+func (p *pairing) pair(ctx context.Context, l rows.Row, i int) (matched, more bool, err error) {
+	row := p.cb.join(l, p.right[i])
+	if p.pred != nil {
+		ok, err := p.pred(ctx, row)
+		if err != nil {
+			return false, false, err
+		}
+		if !ok {
+			return false, true, nil
+		}
+	}
+	if p.matched != nil {
+		p.matched[i] = true
+	}
+	more, err = p.fn(row)
+	if err != nil || !more {
+		p.stopped = true
+		return true, false, err
+	}
+	return true, true, nil
+}
+
+// leftDone ends left row l: in a left or full join, a row that matched
+// nothing goes to the consumer padded with NULLs.
+func (p *pairing) leftDone(l rows.Row, hit bool) (bool, error) {
+	if !hit && p.kind.keepsLeft() {
+		more, err := p.fn(p.cb.join(l, nil))
+		if err != nil || !more {
+			p.stopped = true
+			return false, err
+		}
+	}
+	return true, nil
+}
+
+// finish ends the join once the left input ended with err: in a right or
+// full join that ran to the end, the right rows nothing matched go to the
+// consumer padded with NULLs.
+func (p *pairing) finish(err error) error {
+	if err != nil || p.stopped || p.matched == nil {
 		return err
 	}
-	for i, r := range right {
-		if !matched[i] {
-			more, err := fn(cb.join(nil, r))
+	for i, r := range p.right {
+		if !p.matched[i] {
+			more, err := p.fn(p.cb.join(nil, r))
 			if err != nil || !more {
 				return err
 			}
@@ -210,12 +250,7 @@ func (j *HashJoin) Run(ctx context.Context, fn func(rows.Row) (bool, error)) err
 	if err != nil {
 		return err
 	}
-	cb := newCombiner(j.Left.Columns(), j.Right.Columns())
-	var matched []bool
-	if j.Kind.keepsRight() {
-		matched = make([]bool, len(right))
-	}
-	stopped := false
+	p := newPairing(j.Kind, j.Pred, j.Left, j.Right, right, fn)
 	err = j.Left.Run(ctx, func(l rows.Row) (bool, error) {
 		var ok bool
 		var err error
@@ -226,48 +261,16 @@ func (j *HashJoin) Run(ctx context.Context, fn func(rows.Row) (bool, error)) err
 		hit := false
 		if ok {
 			for _, i := range table[string(key)] {
-				row := cb.join(l, right[i])
-				if j.Pred != nil {
-					ok, err := j.Pred(ctx, row)
-					if err != nil {
-						return false, err
-					}
-					if !ok {
-						continue
-					}
-				}
-				hit = true
-				if matched != nil {
-					matched[i] = true
-				}
-				more, err := fn(row)
-				if err != nil || !more {
-					stopped = true
+				matched, more, err := p.pair(ctx, l, i)
+				if !more {
 					return false, err
 				}
+				hit = hit || matched
 			}
 		}
-		if !hit && j.Kind.keepsLeft() {
-			more, err := fn(cb.join(l, nil))
-			if err != nil || !more {
-				stopped = true
-				return false, err
-			}
-		}
-		return true, nil
+		return p.leftDone(l, hit)
 	})
-	if err != nil || stopped || matched == nil {
-		return err
-	}
-	for i, r := range right {
-		if !matched[i] {
-			more, err := fn(cb.join(nil, r))
-			if err != nil || !more {
-				return err
-			}
-		}
-	}
-	return nil
+	return p.finish(err)
 }
 
 // IndexJoin looks up, for each left row, the right rows whose column Col
