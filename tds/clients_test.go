@@ -31,6 +31,60 @@ func requireClient(t *testing.T, path string) string {
 	return p
 }
 
+// requireTedious returns node and the node_modules directory that holds
+// tedious, skipping the test when tedious is not installed (failing it when
+// CI is set).
+func requireTedious(t *testing.T) (node, modules string) {
+	t.Helper()
+	node = requireClient(t, "node")
+	modules, err := filepath.Abs("../testdata/clients/node/node_modules")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(modules, "tedious", "package.json")); err != nil {
+		if os.Getenv("CI") == "" {
+			t.Skip("tedious is not installed (npm ci in testdata/clients/node)")
+		}
+		t.Fatalf("tedious is not installed: %v", err)
+	}
+	return node, modules
+}
+
+// requirePyODBC returns the python that imports pyodbc, skipping the test
+// when it cannot (failing it when CI is set).
+func requirePyODBC(t *testing.T) string {
+	t.Helper()
+	py := requireClient(t, "/usr/bin/python3")
+	if err := exec.Command(py, "-c", "import pyodbc").Run(); err != nil {
+		if os.Getenv("CI") == "" {
+			t.Skip("pyodbc is not importable by /usr/bin/python3")
+		}
+		t.Fatalf("pyodbc is not importable: %v", err)
+	}
+	return py
+}
+
+// freetdsConf writes a freetds.conf whose server "emulator" is the test
+// server at addr, with one extra setting line, and returns its path.
+func freetdsConf(t *testing.T, addr, extra string) string {
+	t.Helper()
+	conf := filepath.Join(t.TempDir(), "freetds.conf")
+	body := fmt.Sprintf("[global]\n\ttds version = auto\n[emulator]\n\thost = 127.0.0.1\n\tport = %s\n\t%s\n", port(addr), extra)
+	if err := os.WriteFile(conf, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return conf
+}
+
+// tsqlCmd is FreeTDS tsql signing in to the server of conf as user and
+// reading input.
+func tsqlCmd(t *testing.T, tsql, conf, user, password, input string) *exec.Cmd {
+	cmd := exec.CommandContext(clientCtx(t), tsql, "-S", "emulator", "-U", user, "-P", password, "-o", "q")
+	cmd.Env = append(os.Environ(), "FREETDSCONF="+conf, "FREETDS="+conf)
+	cmd.Stdin = strings.NewReader(input)
+	return cmd
+}
+
 func runClient(t *testing.T, cmd *exec.Cmd) string {
 	t.Helper()
 	out, err := cmd.Output()
@@ -72,14 +126,8 @@ func TestFreeTDSTsql(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			srv := tdstest.Start(t, tds.Config{TLS: c.tls, Certificate: testCert()}, nil)
-			conf := filepath.Join(t.TempDir(), "freetds.conf")
-			body := fmt.Sprintf("[global]\n\ttds version = auto\n[emulator]\n\thost = 127.0.0.1\n\tport = %s\n\t%s\n", port(srv.Addr), c.conf)
-			if err := os.WriteFile(conf, []byte(body), 0o600); err != nil {
-				t.Fatal(err)
-			}
-			cmd := exec.CommandContext(clientCtx(t), tsql, "-S", "emulator", "-U", tdstest.User, "-P", tdstest.Password, "-o", "q")
-			cmd.Env = append(os.Environ(), "FREETDSCONF="+conf, "FREETDS="+conf)
-			cmd.Stdin = strings.NewReader("select 1\ngo\nselect @@version\ngo\nerror\ngo\nexit\n")
+			conf := freetdsConf(t, srv.Addr, c.conf)
+			cmd := tsqlCmd(t, tsql, conf, tdstest.User, tdstest.Password, "select 1\ngo\nselect @@version\ngo\nerror\ngo\nexit\n")
 			var stderr strings.Builder
 			cmd.Stderr = &stderr
 			out := runClient(t, cmd) + stderr.String() // tsql prints server messages on stderr
@@ -103,13 +151,7 @@ func TestFreeTDSTsql(t *testing.T) {
 // pyodbc with the FreeTDS ODBC driver: plain query, ? parameters (sent as
 // sp_prepexec with NTEXT declarations) and an ODBC {call}.
 func TestPyODBC(t *testing.T) {
-	py := requireClient(t, "/usr/bin/python3")
-	if err := exec.Command(py, "-c", "import pyodbc").Run(); err != nil {
-		if os.Getenv("CI") == "" {
-			t.Skip("pyodbc is not importable by /usr/bin/python3")
-		}
-		t.Fatalf("pyodbc is not importable: %v", err)
-	}
+	py := requirePyODBC(t)
 	cases := []struct {
 		name      string
 		tls       tds.TLSMode
@@ -166,17 +208,7 @@ func TestPyODBC(t *testing.T) {
 // server without TLS, does full TLS against one with TLS, and 'strict' is
 // TDS 8.0.
 func TestTedious(t *testing.T) {
-	node := requireClient(t, "node")
-	modules, err := filepath.Abs("../testdata/clients/node/node_modules")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(filepath.Join(modules, "tedious", "package.json")); err != nil {
-		if os.Getenv("CI") == "" {
-			t.Skip("tedious is not installed (npm ci in testdata/clients/node)")
-		}
-		t.Fatalf("tedious is not installed: %v", err)
-	}
+	node, modules := requireTedious(t)
 	cases := []struct {
 		name      string
 		tls       tds.TLSMode

@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -104,15 +103,9 @@ func TestNTLMFreeTDSTsql(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			srv := tdstest.Start(t, tds.Config{TLS: c.tls, Certificate: testCert()}, nil)
-			conf := filepath.Join(t.TempDir(), "freetds.conf")
-			body := fmt.Sprintf("[global]\n\ttds version = auto\n[emulator]\n\thost = 127.0.0.1\n\tport = %s\n\t%s\n", port(srv.Addr), c.conf)
-			if err := os.WriteFile(conf, []byte(body), 0o600); err != nil {
-				t.Fatal(err)
-			}
+			conf := freetdsConf(t, srv.Addr, c.conf)
 			run := func(password string) (string, error) {
-				cmd := exec.CommandContext(clientCtx(t), tsql, "-S", "emulator", "-U", tdstest.WindowsUser, "-P", password, "-o", "q")
-				cmd.Env = append(os.Environ(), "FREETDSCONF="+conf, "FREETDS="+conf)
-				cmd.Stdin = strings.NewReader("select 1\ngo\nexit\n")
+				cmd := tsqlCmd(t, tsql, conf, tdstest.WindowsUser, password, "select 1\ngo\nexit\n")
 				out, err := cmd.CombinedOutput() // tsql prints server messages on stderr
 				return string(out), err
 			}
@@ -135,14 +128,8 @@ func TestNTLMFreeTDSTsql(t *testing.T) {
 func TestNTLMFreeTDSWithoutNTLMv2(t *testing.T) {
 	tsql := requireClient(t, "tsql")
 	srv := tdstest.Start(t, tds.Config{}, nil)
-	conf := filepath.Join(t.TempDir(), "freetds.conf")
-	body := fmt.Sprintf("[global]\n\ttds version = auto\n[emulator]\n\thost = 127.0.0.1\n\tport = %s\n\tuse ntlmv2 = no\n", port(srv.Addr))
-	if err := os.WriteFile(conf, []byte(body), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.CommandContext(clientCtx(t), tsql, "-S", "emulator", "-U", tdstest.WindowsUser, "-P", tdstest.WindowsPassword, "-o", "q")
-	cmd.Env = append(os.Environ(), "FREETDSCONF="+conf, "FREETDS="+conf)
-	cmd.Stdin = strings.NewReader("select 1\ngo\nexit\n")
+	conf := freetdsConf(t, srv.Addr, "use ntlmv2 = no")
+	cmd := tsqlCmd(t, tsql, conf, tdstest.WindowsUser, tdstest.WindowsPassword, "select 1\ngo\nexit\n")
 	out, err := cmd.CombinedOutput()
 	if err == nil || !strings.Contains(string(out), `Login failed for user 'CONTOSO\alice'.`) {
 		t.Errorf("tsql without NTLMv2: %v\n%s", err, out)
@@ -155,13 +142,7 @@ func TestNTLMFreeTDSWithoutNTLMv2(t *testing.T) {
 // pyodbc over the FreeTDS ODBC driver with UID=CONTOSO\alice runs its whole
 // client script (queries, sp_prepexec, {call}) on the NTLM session.
 func TestNTLMPyODBC(t *testing.T) {
-	py := requireClient(t, "/usr/bin/python3")
-	if err := exec.Command(py, "-c", "import pyodbc").Run(); err != nil {
-		if os.Getenv("CI") == "" {
-			t.Skip("pyodbc is not importable by /usr/bin/python3")
-		}
-		t.Fatalf("pyodbc is not importable: %v", err)
-	}
+	py := requirePyODBC(t)
 	for _, c := range []struct {
 		name      string
 		tls       tds.TLSMode
@@ -204,17 +185,7 @@ func TestNTLMPyODBC(t *testing.T) {
 
 // tedious with authentication type 'ntlm'.
 func TestNTLMTedious(t *testing.T) {
-	node := requireClient(t, "node")
-	modules, err := filepath.Abs("../testdata/clients/node/node_modules")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(filepath.Join(modules, "tedious", "package.json")); err != nil {
-		if os.Getenv("CI") == "" {
-			t.Skip("tedious is not installed (npm ci in testdata/clients/node)")
-		}
-		t.Fatalf("tedious is not installed: %v", err)
-	}
+	node, modules := requireTedious(t)
 	type result struct {
 		Select1    [][]any `json:"select1"`
 		LoginError struct {
