@@ -103,14 +103,7 @@ func BenchmarkRoundTrip(b *testing.B) {
 	// the server's own cost of a request.
 	b.Run("select1-raw", func(b *testing.B) {
 		srv := tdstest.Start(b, tds.Config{Logger: quietLogger()}, nil)
-		rc, err := tds.DialRaw(srv.Addr)
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer rc.Close()
-		if err := rc.Connect(tdstest.User, tdstest.Password); err != nil {
-			b.Fatal(err)
-		}
+		rc := connectRaw(b, srv.Addr)
 		req := packet(tds.PktBatch, tds.EncodeBatch("select 1"))
 		conn := rc.Conn()
 		r := bufio.NewReaderSize(conn, 8192)
@@ -251,14 +244,7 @@ func BenchmarkThroughputRaw(b *testing.B) {
 			req := packet(tds.PktBatch, tds.EncodeBatch("select 1"))
 			conns := make([]*tds.RawClient, n)
 			for i := range conns {
-				rc, err := tds.DialRaw(srv.Addr)
-				if err != nil {
-					b.Fatal(err)
-				}
-				defer rc.Close()
-				if err := rc.Connect(tdstest.User, tdstest.Password); err != nil {
-					b.Fatal(err)
-				}
+				rc := connectRaw(b, srv.Addr)
 				conns[i] = rc
 			}
 			var wg sync.WaitGroup
@@ -293,14 +279,7 @@ func BenchmarkThroughputRaw(b *testing.B) {
 // the response is sent as it is produced.
 func BenchmarkRows(b *testing.B) {
 	srv := tdstest.Start(b, tds.Config{Logger: quietLogger()}, nil)
-	rc, err := tds.DialRaw(srv.Addr)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer rc.Close()
-	if err := rc.Connect(tdstest.User, tdstest.Password); err != nil {
-		b.Fatal(err)
-	}
+	rc := connectRaw(b, srv.Addr)
 	req := packet(tds.PktBatch, tds.EncodeBatch("rows 100000"))
 	conn := rc.Conn()
 	r := bufio.NewReaderSize(conn, 1<<16)
@@ -514,14 +493,7 @@ func BenchmarkWire(b *testing.B) {
 		{"sp_executesql-2-params", packet(tds.PktRPC, rpc)},
 	} {
 		b.Run(c.name, func(b *testing.B) {
-			rc, err := tds.DialRaw(ln.Addr().String())
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer rc.Close()
-			if err := rc.Connect(tdstest.User, tdstest.Password); err != nil {
-				b.Fatal(err)
-			}
+			rc := connectRaw(b, ln.Addr().String())
 			conn := rc.Conn()
 			r := bufio.NewReaderSize(conn, 8192)
 			buf := make([]byte, 8192)

@@ -35,14 +35,7 @@ func FuzzConn(f *testing.F) {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		rc, err := tds.DialRaw(srv.Addr)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer rc.Close()
-		if err := rc.Connect(tdstest.User, tdstest.Password); err != nil {
-			t.Fatal(err)
-		}
+		rc := connectRaw(t, srv.Addr)
 		conn := rc.Conn()
 		conn.Write(data)
 		conn.(*net.TCPConn).CloseWrite()

@@ -89,15 +89,17 @@ func startWithMetrics(t *testing.T, cfg tds.Config) (*tdstest.Server, *counter, 
 	return tdstest.Start(t, cfg, nil), m, logs
 }
 
-func connectRaw(t *testing.T, addr string) *tds.RawClient {
-	t.Helper()
+// connectRaw dials addr with the raw client and signs in as the test user;
+// the connection closes when the test (or benchmark) ends.
+func connectRaw(tb testing.TB, addr string) *tds.RawClient {
+	tb.Helper()
 	c, err := tds.DialRaw(addr)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	t.Cleanup(func() { c.Close() })
+	tb.Cleanup(func() { c.Close() })
 	if err := c.Connect(tdstest.User, tdstest.Password); err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	return c
 }
