@@ -79,44 +79,31 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if pw := os.Getenv("MSSQL_SA_PASSWORD"); pw != "" {
 		cfg.SAPassword = pw
 	}
-	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	if set["addr"] {
-		cfg.Addr = *addr
+	// A flag given on the command line overrides the file and the
+	// environment; each sets its own setting, so the order does not matter.
+	override := map[string]func(){
+		"addr": func() { cfg.Addr = *addr },
+		"http-addr": func() {
+			cfg.HTTPAddr = *httpAddr
+			if *httpAddr == "off" {
+				cfg.HTTPAddr = ""
+			}
+		},
+		"data-dir":    func() { cfg.DataDir = *dataDir },
+		"tls":         func() { cfg.TLS.Mode = *tlsMode },
+		"tls-cert":    func() { cfg.TLS.Cert = *tlsCert },
+		"tls-key":     func() { cfg.TLS.Key = *tlsKey },
+		"strict":      func() { cfg.Strict = *strict },
+		"sa-password": func() { cfg.SAPassword = *saPassword },
+		"log-level":   func() { cfg.Log.Level = *logLevel },
+		"log-format":  func() { cfg.Log.Format = *logFormat },
+		"no-demo":     func() { cfg.NoDemo = *noDemo },
 	}
-	if set["http-addr"] {
-		cfg.HTTPAddr = *httpAddr
-		if *httpAddr == "off" {
-			cfg.HTTPAddr = ""
+	fs.Visit(func(f *flag.Flag) {
+		if apply := override[f.Name]; apply != nil {
+			apply()
 		}
-	}
-	if set["data-dir"] {
-		cfg.DataDir = *dataDir
-	}
-	if set["tls"] {
-		cfg.TLS.Mode = *tlsMode
-	}
-	if set["tls-cert"] {
-		cfg.TLS.Cert = *tlsCert
-	}
-	if set["tls-key"] {
-		cfg.TLS.Key = *tlsKey
-	}
-	if set["strict"] {
-		cfg.Strict = *strict
-	}
-	if set["sa-password"] {
-		cfg.SAPassword = *saPassword
-	}
-	if set["log-level"] {
-		cfg.Log.Level = *logLevel
-	}
-	if set["log-format"] {
-		cfg.Log.Format = *logFormat
-	}
-	if set["no-demo"] {
-		cfg.NoDemo = *noDemo
-	}
+	})
 	cfg.Seed = append(cfg.Seed, seeds...)
 	if err := cfg.Validate(source); err != nil {
 		fmt.Fprintf(stderr, "ssisdb-emulator: %v\n", err)
