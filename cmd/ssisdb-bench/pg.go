@@ -83,40 +83,32 @@ func measurePostgres(ctx context.Context, dsn string, p params) (*pgResult, erro
 	}
 	r.Login = h.Summary()
 
-	h = load.Histogram{}
-	for range p.requests {
-		t := time.Now()
+	r.SelectOne, err = latency(p.requests, func() error {
 		var one int
-		if err := c.QueryRow(ctx, "SELECT 1").Scan(&one); err != nil {
-			return nil, err
-		}
-		h.Record(time.Since(t))
+		return c.QueryRow(ctx, "SELECT 1").Scan(&one)
+	})
+	if err != nil {
+		return nil, err
 	}
-	r.SelectOne = h.Summary()
 
 	for _, async := range []bool{false, true} {
 		cc, err := pgConnect(ctx, dsn, async)
 		if err != nil {
 			return nil, err
 		}
-		h = load.Histogram{}
-		for range p.triples {
-			t := time.Now()
-			if err := pgTriple(ctx, cc); err != nil {
-				cc.Close(ctx)
-				return nil, err
-			}
-			h.Record(time.Since(t))
-		}
+		lat, err := latency(p.triples, func() error { return pgTriple(ctx, cc) })
 		cc.Close(ctx)
+		if err != nil {
+			return nil, err
+		}
 		tps, err := pgThroughput(ctx, dsn, async, 16, p.window)
 		if err != nil {
 			return nil, err
 		}
 		if async {
-			r.TripleAsync, r.TriplesPerSecA = h.Summary(), tps
+			r.TripleAsync, r.TriplesPerSecA = lat, tps
 		} else {
-			r.Triple, r.TriplesPerSec = h.Summary(), tps
+			r.Triple, r.TriplesPerSec = lat, tps
 		}
 	}
 	return r, nil

@@ -125,10 +125,16 @@ func measureEcho(addr string, n int) (load.Latency, error) {
 	}
 	defer c.Close()
 	buf := make([]byte, 64)
+	return latency(n, func() error { return echoRoundTrip(c, buf) })
+}
+
+// latency runs op n times, one after the other, and summarises how long
+// each took; it stops at the first error.
+func latency(n int, op func() error) (load.Latency, error) {
 	var h load.Histogram
 	for range n {
 		t := time.Now()
-		if err := echoRoundTrip(c, buf); err != nil {
+		if err := op(); err != nil {
 			return load.Latency{}, err
 		}
 		h.Record(time.Since(t))
@@ -254,15 +260,7 @@ func measureSelectOne(ctx context.Context, db *sql.DB, n int) (load.Latency, err
 		return load.Latency{}, err
 	}
 	defer c.Close()
-	var h load.Histogram
-	for range n {
-		t := time.Now()
-		if err := selectOne(ctx, c); err != nil {
-			return load.Latency{}, err
-		}
-		h.Record(time.Since(t))
-	}
-	return h.Summary(), nil
+	return latency(n, func() error { return selectOne(ctx, c) })
 }
 
 func rawLogin(ctx context.Context, addr string) (*rawtds.Conn, error) {
@@ -285,19 +283,16 @@ func measureRawSelectOne(ctx context.Context, addr string, n int) (load.Latency,
 		return load.Latency{}, err
 	}
 	defer c.Close()
-	var h load.Histogram
-	for range n {
-		t := time.Now()
+	return latency(n, func() error {
 		r, err := c.Batch("SELECT 1")
 		if err != nil {
-			return load.Latency{}, err
+			return err
 		}
 		if !r.OK() {
-			return load.Latency{}, fmt.Errorf("SELECT 1 failed: %v", r.Errors)
+			return fmt.Errorf("SELECT 1 failed: %v", r.Errors)
 		}
-		h.Record(time.Since(t))
-	}
-	return h.Summary(), nil
+		return nil
+	})
 }
 
 func selectThroughput(ctx context.Context, db *sql.DB, n int, d time.Duration) (float64, error) {
