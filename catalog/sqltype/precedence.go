@@ -70,20 +70,9 @@ func Precedence(k Kind) int {
 // decimal: int is decimal(10,0), money decimal(19,4), and so on.
 func decimalOf(t Type) Type {
 	switch t.Kind {
-	case Bit:
-		return DecimalPS(1, 0)
-	case TinyInt:
-		return DecimalPS(3, 0)
-	case SmallInt:
-		return DecimalPS(5, 0)
-	case Int:
-		return DecimalPS(10, 0)
-	case BigInt:
-		return DecimalPS(19, 0)
-	case SmallMoney:
-		return DecimalPS(10, 4)
-	case Money:
-		return DecimalPS(19, 4)
+	case Bit, TinyInt, SmallInt, Int, BigInt, SmallMoney, Money:
+		// The precision and scale SQL Server reports for the type.
+		return DecimalPS(uint8(t.PrecisionOf()), uint8(t.ScaleOf()))
 	case Decimal, Numeric:
 		if t.Precision == 0 {
 			return DecimalPS(18, t.Scale)
