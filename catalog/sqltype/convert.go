@@ -797,8 +797,14 @@ func toFloat(v Value, to Kind, o *ConvertOptions) (Value, error) {
 	sk := v.typ.Kind
 	var f float64
 	switch {
-	case sk.IsNumeric():
-		f = numberAsFloat(v)
+	case sk.IsInteger():
+		f = float64(v.n)
+	case sk == Money || sk == SmallMoney:
+		f = float64(v.n) / 10000
+	case sk == Decimal || sk == Numeric:
+		f = decimalToFloat(v.Unscaled(), int(v.typ.Scale))
+	case sk == Float || sk == Real:
+		f = v.f
 	case sk.IsString():
 		var st parseStatus
 		f, st = parseFloatString(v.s)
@@ -830,20 +836,6 @@ func toFloat(v Value, to Kind, o *ConvertOptions) (Value, error) {
 		return NewReal(f), nil
 	}
 	return NewFloat(f), nil
-}
-
-// numberAsFloat is a number as a float64: money in currency units, a
-// decimal rounded to the nearest float.
-func numberAsFloat(v Value) float64 {
-	switch k := v.typ.Kind; {
-	case k.IsInteger():
-		return float64(v.n)
-	case k == Money || k == SmallMoney:
-		return float64(v.n) / 10000
-	case k == Float || k == Real:
-		return v.f
-	}
-	return decimalToFloat(v.Unscaled(), int(v.typ.Scale))
 }
 
 func decimalToFloat(d *big.Int, scale int) float64 {
@@ -1052,7 +1044,8 @@ func toDateTime(v Value, to Type, o *ConvertOptions) (Value, error) {
 		if to.Kind != DateTime && to.Kind != SmallDateTime {
 			return Value{}, ExplicitNotAllowed(v.typ, to)
 		}
-		t, ok := daysToDateTime(numberAsFloat(v))
+		f, _ := toFloat(v, Float, nil) // a number always reads as a float
+		t, ok := daysToDateTime(f.f)
 		if !ok {
 			return Value{}, OverflowError("expression", to.Kind)
 		}
