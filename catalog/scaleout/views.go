@@ -331,6 +331,15 @@ func (s *source) Seek(ctx context.Context, col int, key sqltype.Value, fn func(r
 	return emit(ctx, s.seek(col, id), fn)
 }
 
+// rowsOf is the view rows of xs, row by row.
+func rowsOf[T any](xs []T, row func(T) rows.Row) []rows.Row {
+	out := make([]rows.Row, len(xs))
+	for i, x := range xs {
+		out[i] = row(x)
+	}
+	return out
+}
+
 func emit(ctx context.Context, rs []rows.Row, fn func(rows.Row) bool) error {
 	for _, r := range rs {
 		if err := ctx.Err(); err != nil {
@@ -352,12 +361,7 @@ func (m *Master) WorkerAgentsSource() rows.Seeker {
 		cols:     agentCol,
 		seekCols: []int{0},
 		all: func() []rows.Row {
-			ws := m.Workers()
-			out := make([]rows.Row, len(ws))
-			for i, w := range ws {
-				out[i] = agentRow(w)
-			}
-			return out
+			return rowsOf(m.Workers(), agentRow)
 		},
 		seek: func(_ int, id uuid.UUID) []rows.Row {
 			if w, ok := m.Worker(id); ok {
@@ -391,12 +395,7 @@ func (m *Master) JobsSource() rows.Seeker {
 		cols:     jobCol,
 		seekCols: []int{0},
 		all: func() []rows.Row {
-			js := m.Jobs()
-			out := make([]rows.Row, len(js))
-			for i, j := range js {
-				out[i] = jobRow(j)
-			}
-			return out
+			return rowsOf(m.Jobs(), jobRow)
 		},
 		seek: func(_ int, id uuid.UUID) []rows.Row {
 			if j, _, ok := m.jobView(id); ok {
@@ -415,12 +414,7 @@ func (m *Master) TasksSource() rows.Seeker {
 		cols:     taskCol,
 		seekCols: []int{1},
 		all: func() []rows.Row {
-			ts := m.Tasks()
-			out := make([]rows.Row, len(ts))
-			for i, t := range ts {
-				out[i] = taskRow(t)
-			}
-			return out
+			return rowsOf(m.Tasks(), taskRow)
 		},
 		seek: func(_ int, id uuid.UUID) []rows.Row {
 			if _, t, ok := m.jobView(id); ok && t != nil {
@@ -438,12 +432,7 @@ func (m *Master) JobWorkerAgentsSource() rows.Seeker {
 		cols:     jobWorkerCol,
 		seekCols: []int{0},
 		all: func() []rows.Row {
-			jws := m.JobWorkers()
-			out := make([]rows.Row, len(jws))
-			for i, jw := range jws {
-				out[i] = jobWorkerRow(jw)
-			}
-			return out
+			return rowsOf(m.JobWorkers(), jobWorkerRow)
 		},
 		seek: func(_ int, id uuid.UUID) []rows.Row {
 			m.mu.Lock()
@@ -453,11 +442,7 @@ func (m *Master) JobWorkerAgentsSource() rows.Seeker {
 				jws = appendJobWorkers(nil, j)
 			}
 			m.mu.Unlock()
-			out := make([]rows.Row, len(jws))
-			for i, jw := range jws {
-				out[i] = jobWorkerRow(jw)
-			}
-			return out
+			return rowsOf(jws, jobWorkerRow)
 		},
 	}
 }
