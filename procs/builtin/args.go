@@ -75,6 +75,19 @@ func nonNullStrings(args []sqltype.Value) ([]string, error) {
 	return out, nil
 }
 
+// strTriple converts the first three arguments to strings in order; ok is
+// false at the first NULL, after which nothing more is converted.
+func strTriple(c *call) (parts [3]string, ok bool, err error) {
+	for i := range parts {
+		s, ok, err := str(c.args[i])
+		if err != nil || !ok {
+			return parts, false, err
+		}
+		parts[i] = s
+	}
+	return parts, true, nil
+}
+
 // floatPair converts the first two arguments to float, in order; ok is
 // false when either is NULL.
 func floatPair(c *call) (a, b float64, ok bool, err error) {

@@ -251,16 +251,12 @@ func init() {
 			return t, nil
 		},
 		eval: func(c *call) (sqltype.Value, error) {
-			var parts [3]string
-			for i := range parts {
-				s, ok, err := str(c.args[i])
-				if err != nil {
-					return sqltype.Value{}, err
-				}
-				if !ok {
-					return sqltype.Null(c.typ), nil
-				}
-				parts[i] = s
+			parts, ok, err := strTriple(c)
+			if err != nil {
+				return sqltype.Value{}, err
+			}
+			if !ok {
+				return sqltype.Null(c.typ), nil
 			}
 			coll := collation(c.env)
 			return mkString(c.typ, replaceFold(parts[0], parts[1], parts[2], &coll)), nil
@@ -468,16 +464,12 @@ func init() {
 			return mkString(c.typ, clip(jsonEscape(s), c.typ)), nil
 		}})
 	register(&Func{Name: "TRANSLATE", MinArgs: 3, MaxArgs: 3, resolve: sameStringType, eval: func(c *call) (sqltype.Value, error) {
-		var parts [3]string
-		for i := range parts {
-			s, ok, err := str(c.args[i])
-			if err != nil {
-				return sqltype.Value{}, err
-			}
-			if !ok {
-				return sqltype.Null(c.typ), nil
-			}
-			parts[i] = s
+		parts, ok, err := strTriple(c)
+		if err != nil {
+			return sqltype.Value{}, err
+		}
+		if !ok {
+			return sqltype.Null(c.typ), nil
 		}
 		from, to := []rune(parts[1]), []rune(parts[2])
 		if len(from) != len(to) {
