@@ -37,13 +37,7 @@ func BenchmarkWhileLoop(b *testing.B) {
 WHILE @i < 1000000
   SET @i = @i + 1
 SELECT @i`
-	ctx := context.Background()
-	b.ReportAllocs()
-	for b.Loop() {
-		if err := s.Batch(ctx, src, discard{}); err != nil {
-			b.Fatal(err)
-		}
-	}
+	benchBatch(b, s, src)
 }
 
 // BenchmarkParseCompile is parse + compile of each batch of the Scale Out
@@ -87,16 +81,21 @@ func BenchmarkParseOnly(b *testing.B) {
 	}
 }
 
-// BenchmarkSelectOne is a SELECT 1 batch end to end in process.
-func BenchmarkSelectOne(b *testing.B) {
-	s := testSession(b, Config{})
+// benchBatch runs sql as one batch per iteration, reporting allocations.
+func benchBatch(b *testing.B, s *Session, sql string) {
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
-		if err := s.Batch(ctx, "select 1;", discard{}); err != nil {
+		if err := s.Batch(ctx, sql, discard{}); err != nil {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkSelectOne is a SELECT 1 batch end to end in process.
+func BenchmarkSelectOne(b *testing.B) {
+	s := testSession(b, Config{})
+	benchBatch(b, s, "select 1;")
 }
 
 // execSource streams n rows shaped like catalog.executions (34 columns)
@@ -199,18 +198,12 @@ func (m *msgSource) Seek(ctx context.Context, col int, key sqltype.Value, fn fun
 // with COUNT(*) over the same scan as the baseline.
 func BenchmarkGroupByMillion(b *testing.B) {
 	s := testSession(b, Config{Catalog: wideCatalog{exec: newExecSource(1_000_000)}})
-	ctx := context.Background()
 	for _, q := range []struct{ name, sql string }{
 		{"group-by-status", "SELECT status, COUNT(*) FROM dbo.executions GROUP BY status"},
 		{"count-baseline", "SELECT COUNT(*) FROM dbo.executions"},
 	} {
 		b.Run(q.name+"/rows=1000000", func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				if err := s.Batch(ctx, q.sql, discard{}); err != nil {
-					b.Fatal(err)
-				}
-			}
+			benchBatch(b, s, q.sql)
 		})
 	}
 }
@@ -220,18 +213,12 @@ func BenchmarkGroupByMillion(b *testing.B) {
 // hash join of the same (the join key wrapped so it cannot seek).
 func BenchmarkJoinMessages(b *testing.B) {
 	s := testSession(b, Config{Catalog: wideCatalog{exec: newExecSource(10_000), msgs: &msgSource{n: 10_000, per: 10}}})
-	ctx := context.Background()
 	for _, q := range []struct{ name, sql string }{
 		{"index-join", "SELECT e.execution_id, m.message FROM dbo.executions e JOIN dbo.messages m ON m.operation_id = e.execution_id"},
 		{"hash-join", "SELECT e.execution_id, m.message FROM dbo.executions e JOIN dbo.messages m ON m.operation_id + 0 = e.execution_id"},
 	} {
 		b.Run(q.name+"/messages=100000", func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				if err := s.Batch(ctx, q.sql, discard{}); err != nil {
-					b.Fatal(err)
-				}
-			}
+			benchBatch(b, s, q.sql)
 		})
 	}
 }
@@ -250,11 +237,5 @@ BEGIN
   SET @i += 1
 END
 DROP TABLE #loop`
-	ctx := context.Background()
-	b.ReportAllocs()
-	for b.Loop() {
-		if err := s.Batch(ctx, src, discard{}); err != nil {
-			b.Fatal(err)
-		}
-	}
+	benchBatch(b, s, src)
 }
