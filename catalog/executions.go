@@ -518,12 +518,9 @@ func (c *Catalog) StopOperation(ctx context.Context, tx *Tx, caller *Caller, ope
 	if operationID == nil {
 		return 0, errorf(27100, 11, "operation_id")
 	}
-	sc := s.resolve(caller)
-	if e := needAccess(sc); e != nil {
-		return 0, e
-	}
-	if e := c.checkSQLAuth(sc, 11); e != nil {
-		return 0, e
+	sc, err := c.beginCatalogCall(caller, 11)
+	if err != nil {
+		return 0, err
 	}
 	stopID := s.nextOp()
 	t := s.Operations[*operationID]

@@ -27,12 +27,9 @@ func (c *Catalog) CreateFolder(ctx context.Context, tx *Tx, caller *Caller, name
 	c.mu.Lock()
 	defer c.release(&err)
 	s := c.st
-	sc := s.resolve(caller)
-	if e := needAccess(sc); e != nil {
-		return 0, e
-	}
-	if e := c.checkSQLAuth(sc, 1); e != nil {
-		return 0, e
+	sc, err := c.beginCatalogCall(caller, 1)
+	if err != nil {
+		return 0, err
 	}
 	if !sc.admin() {
 		return 0, errorf(27188, 1)
@@ -63,12 +60,9 @@ func (c *Catalog) DeleteFolder(ctx context.Context, tx *Tx, caller *Caller, name
 	c.mu.Lock()
 	defer c.release(&err)
 	s := c.st
-	sc := s.resolve(caller)
-	if e := needAccess(sc); e != nil {
-		return e
-	}
-	if e := c.checkSQLAuth(sc, 1); e != nil {
-		return e
+	sc, err := c.beginCatalogCall(caller, 1)
+	if err != nil {
+		return err
 	}
 	if !sc.admin() {
 		return errorf(27188, 1)
@@ -102,12 +96,9 @@ func (c *Catalog) RenameFolder(ctx context.Context, tx *Tx, caller *Caller, oldN
 	c.mu.Lock()
 	defer c.release(&err)
 	s := c.st
-	sc := s.resolve(caller)
-	if e := needAccess(sc); e != nil {
-		return e
-	}
-	if e := c.checkSQLAuth(sc, 1); e != nil {
-		return e
+	sc, err := c.beginCatalogCall(caller, 1)
+	if err != nil {
+		return err
 	}
 	if !sc.admin() {
 		return errorf(27188, 1)
@@ -141,12 +132,9 @@ func (c *Catalog) SetFolderDescription(ctx context.Context, tx *Tx, caller *Call
 	c.mu.Lock()
 	defer c.release(&err)
 	s := c.st
-	sc := s.resolve(caller)
-	if e := needAccess(sc); e != nil {
-		return e
-	}
-	if e := c.checkSQLAuth(sc, 1); e != nil {
-		return e
+	sc, err := c.beginCatalogCall(caller, 1)
+	if err != nil {
+		return err
 	}
 	if name == nil || description == nil {
 		return errorf(27138, 1)

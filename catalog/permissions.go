@@ -160,12 +160,9 @@ func (c *Catalog) updatePermission(tx *Tx, caller *Caller, objectType *int16, ob
 	c.mu.Lock()
 	defer c.release(&err)
 	s := c.st
-	sc := s.resolve(caller)
-	if e := needAccess(sc); e != nil {
-		return e
-	}
-	if e := c.checkSQLAuth(sc, 1); e != nil {
-		return e
+	sc, err := c.beginCatalogCall(caller, 1)
+	if err != nil {
+		return err
 	}
 	if objectType == nil || objectID == nil || principalID == nil || permission == nil {
 		return errorf(27138, 1)

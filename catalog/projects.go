@@ -173,12 +173,9 @@ func (c *Catalog) DeleteProject(ctx context.Context, tx *Tx, caller *Caller, fol
 	c.mu.Lock()
 	defer c.release(&err)
 	s := c.st
-	sc := s.resolve(caller)
-	if e := needAccess(sc); e != nil {
-		return e
-	}
-	if e := c.checkSQLAuth(sc, 2); e != nil {
-		return e
+	sc, err := c.beginCatalogCall(caller, 2)
+	if err != nil {
+		return err
 	}
 	if folderName == nil || projectName == nil {
 		return errorf(27138, 6)
@@ -207,12 +204,9 @@ func (c *Catalog) MoveProject(ctx context.Context, tx *Tx, caller *Caller, sourc
 	c.mu.Lock()
 	defer c.release(&err)
 	s := c.st
-	sc := s.resolve(caller)
-	if e := needAccess(sc); e != nil {
-		return e
-	}
-	if e := c.checkSQLAuth(sc, 2); e != nil {
-		return e
+	sc, err := c.beginCatalogCall(caller, 2)
+	if err != nil {
+		return err
 	}
 	if sourceFolder == nil || projectName == nil || destinationFolder == nil {
 		return errorf(27138, 6)
@@ -244,12 +238,9 @@ func (c *Catalog) GetProject(ctx context.Context, caller *Caller, folderName, pr
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	s := c.st
-	sc := s.resolve(caller)
-	if e := needAccess(sc); e != nil {
-		return nil, e
-	}
-	if e := c.checkSQLAuth(sc, 1); e != nil {
-		return nil, e
+	sc, err := c.beginCatalogCall(caller, 1)
+	if err != nil {
+		return nil, err
 	}
 	if folderName == nil || projectName == nil {
 		return nil, errorf(27138, 1)
