@@ -219,6 +219,21 @@ func (s *State) execution(sc *secCtx, id int64, perm int16) *Operation {
 	return op
 }
 
+// editableExecution is the lookup the procedures that change an execution
+// share: an id below 1 is 27101, an execution the caller cannot see or
+// modify is 27103 (thrown). The status checks differ by procedure and stay
+// with the caller.
+func (s *State) editableExecution(sc *secCtx, id int64) (*Operation, error) {
+	if id <= 0 {
+		return nil, errorf(27101, 1, "execution_id")
+	}
+	op := s.execution(sc, id, PermModify)
+	if op == nil {
+		return nil, thrown(errorf(27103, 1, id))
+	}
+	return op, nil
+}
+
 func (ex *Execution) param(objectType int16, name string) *ExecParam {
 	for _, p := range ex.Params {
 		if p.ObjectType == objectType && p.Name == name {
@@ -250,12 +265,9 @@ func (c *Catalog) SetExecutionParameterValue(ctx context.Context, tx *Tx, caller
 	if ot := *objectType; ot != 20 && ot != 30 && ot != 50 {
 		return errorf(27101, 1, "object type")
 	}
-	if *executionID <= 0 {
-		return errorf(27101, 1, "execution_id")
-	}
-	op := s.execution(sc, *executionID, PermModify)
-	if op == nil {
-		return thrown(errorf(27103, 1, *executionID))
+	op, err := s.editableExecution(sc, *executionID)
+	if err != nil {
+		return err
 	}
 	if op.Status != StatusCreated {
 		return thrown(errorf(27224, 1))
@@ -322,12 +334,9 @@ func (c *Catalog) SetExecutionPropertyOverrideValue(ctx context.Context, tx *Tx,
 	if executionID == nil || propertyPath == nil || propertyValue == nil || sensitive == nil {
 		return errorf(27138, 1)
 	}
-	if *executionID <= 0 {
-		return errorf(27101, 1, "execution_id")
-	}
-	op := s.execution(sc, *executionID, PermModify)
-	if op == nil {
-		return thrown(errorf(27103, 1, *executionID))
+	op, err := s.editableExecution(sc, *executionID)
+	if err != nil {
+		return err
 	}
 	if op.Status != StatusCreated {
 		return thrown(errorf(27225, 1))

@@ -322,6 +322,10 @@ func TestProcedureErrors(t *testing.T) {
 		{"set_execution_property_override_value id", func(e *env) error {
 			return e.c.SetExecutionPropertyOverrideValue(e.ctx, nil, admin(e), i64(-1), s("p"), s("2"), b(false))
 		}, 27101, 1, "", false},
+		{"set_execution_property_override_value hidden", func(e *env) error {
+			id := created(e)
+			return e.c.SetExecutionPropertyOverrideValue(e.ctx, nil, nobody(e), &id, s("p"), s("2"), b(false))
+		}, 27103, 1, "", true},
 		// add_execution_worker
 		{"add_execution_worker null id non-admin", func(e *env) error {
 			return e.c.AddExecutionWorker(e.ctx, nil, nobody(e), nil, nil)
