@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/rows"
+	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/sqlerr"
 	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/sqltype"
 )
 
@@ -91,12 +92,20 @@ type viewDef struct {
 	// seek has a producer per key column: the rows whose column equals
 	// x.key, found without a scan.
 	seek map[int]producer
+	// order has, for each column the rows can be walked in the order of,
+	// the producers of that walk ascending and descending (see
+	// rows.Ordered).
+	order map[int]orderedWalk
 	// deny returns an error (229) for callers who may not select at all.
 	deny func(sc *secCtx) error
-	// seekCols lists seek's columns in order (built once).
-	seekOnce sync.Once
-	seekCols []int
+	// seekCols and orderCols list seek's and order's columns in order
+	// (built once).
+	seekOnce, orderOnce sync.Once
+	seekCols, orderCols []int
 }
+
+// orderedWalk is a view's walk in the order of one column.
+type orderedWalk struct{ asc, desc producer }
 
 // scan is one running scan or seek: what the producer reads (set for each
 // chunk, under the lock), its position, and the buffer its rows are built
@@ -114,7 +123,8 @@ type scan struct {
 	// made of several walks.
 	pos, seg int
 	inner    int64
-	// Key snapshots of map-backed views, taken by the first chunk.
+	// Key snapshots of map-backed views, taken by the first chunk (keyed
+	// also marks a descending walk as started).
 	keyed bool
 	ids   []int64
 	names []string
@@ -156,6 +166,28 @@ func putScan(x *scan) {
 func (x *scan) rowsOf(keep func(x *scan, op *Operation) bool, each func(x *scan, op *Operation) bool) bool {
 	ops := x.s.opsInOrder
 	for ; x.pos < len(ops); x.pos++ {
+		if x.w.full() {
+			return false
+		}
+		if op := ops[x.pos]; op != nil && keep(x, op) && !each(x, op) {
+			return false
+		}
+		x.inner = 0
+	}
+	return true
+}
+
+// rowsOfDesc is rowsOf from the newest operation back. The walk starts at
+// the end of the creation order as the first chunk finds it: operations
+// created after that are not seen (as a plain scan may miss rows removed
+// before it reaches them), and an operation's own rows still come in their
+// list order.
+func (x *scan) rowsOfDesc(keep func(x *scan, op *Operation) bool, each func(x *scan, op *Operation) bool) bool {
+	ops := x.s.opsInOrder
+	if !x.keyed {
+		x.keyed, x.pos = true, len(ops)-1
+	}
+	for ; x.pos >= 0; x.pos-- {
 		if x.w.full() {
 			return false
 		}
@@ -358,6 +390,34 @@ func (v seekSource) Seek(ctx context.Context, col int, key sqltype.Value, fn fun
 		})
 	}
 	return v.run(ctx, f, key, fn)
+}
+
+// OrderColumns lists the columns ScanOrdered accepts.
+func (v *source) OrderColumns() []int {
+	d := v.def
+	d.orderOnce.Do(func() {
+		for i := range d.cols {
+			if _, ok := d.order[i]; ok {
+				d.orderCols = append(d.orderCols, i)
+			}
+		}
+	})
+	return d.orderCols
+}
+
+// ScanOrdered walks the view in the order of column col, chunk by chunk
+// like Scan, so the newest N executions cost N rows, not a sort of all.
+func (v *source) ScanOrdered(ctx context.Context, col int, desc bool, fn func(rows.Row) bool) error {
+	o, ok := v.def.order[col]
+	if !ok {
+		// The planner asks only for OrderColumns: this is a planner bug.
+		return sqlerr.New(8624, 16, 1, "Internal Query Processor Error: The query processor could not produce a query plan. For more information, contact Customer Support Services.")
+	}
+	prod := o.asc
+	if desc {
+		prod = o.desc
+	}
+	return v.run(ctx, prod, sqltype.Value{}, fn)
 }
 
 // View returns the row source for db.schema.name bound to caller, or false

@@ -241,8 +241,9 @@ func executionRow(x *scan, op *Operation) bool {
 	return true
 }
 
-func operationRow(x *scan, op *Operation) bool {
-	w := &x.w
+// operationPrefix writes the 14 columns catalog.operations and
+// internal.operations share, operation_id through stopped_by_name.
+func operationPrefix(w *rowBuf, op *Operation) {
 	w.int(op.ID)
 	w.int(int64(op.Type))
 	w.time(op.Created)
@@ -257,6 +258,11 @@ func operationRow(x *scan, op *Operation) bool {
 	w.int32p(op.ProcessID)
 	w.bytes(op.StoppedBySID)
 	w.strp(op.StoppedByName)
+}
+
+func operationRow(x *scan, op *Operation) bool {
+	w := &x.w
+	operationPrefix(w, op)
 	w.str(op.ServerName)
 	w.strp(op.MachineName)
 	return true
@@ -264,20 +270,7 @@ func operationRow(x *scan, op *Operation) bool {
 
 func internalOperationRow(x *scan, op *Operation) bool {
 	w := &x.w
-	w.int(op.ID)
-	w.int(int64(op.Type))
-	w.time(op.Created)
-	w.int(int64(op.ObjectType))
-	w.intp(op.ObjectID)
-	w.strp(op.ObjectName)
-	w.int(int64(op.Status))
-	w.time(op.Start)
-	w.time(op.End)
-	w.bytes(op.CallerSID)
-	w.str(op.CallerName)
-	w.int32p(op.ProcessID)
-	w.bytes(op.StoppedBySID)
-	w.strp(op.StoppedByName)
+	operationPrefix(w, op)
 	w.guid(&op.GUID)
 	w.str(op.ServerName)
 	w.strp(op.MachineName)
@@ -459,11 +452,13 @@ func masterOf(c *Catalog) Master {
 }
 
 // opsView is a view with one walk over the operations (scan) and, when
-// seekCol >= 0, a seek by operation id on that column.
-func opsView(cols []rows.Column, keep func(*scan, *Operation) bool, each func(*scan, *Operation) bool, seekCol int) *viewDef {
+// idCol >= 0, a seek by operation id on that column and walks in its
+// order: the creation order, forwards or backwards.
+func opsView(cols []rows.Column, keep func(*scan, *Operation) bool, each func(*scan, *Operation) bool, idCol int) *viewDef {
 	d := &viewDef{cols: cols, scan: func(x *scan) bool { return x.rowsOf(keep, each) }}
-	if seekCol >= 0 {
-		d.seek = map[int]producer{seekCol: func(x *scan) bool { return x.oneOp(keep, each) }}
+	if idCol >= 0 {
+		d.seek = map[int]producer{idCol: func(x *scan) bool { return x.oneOp(keep, each) }}
+		d.order = map[int]orderedWalk{idCol: {asc: d.scan, desc: func(x *scan) bool { return x.rowsOfDesc(keep, each) }}}
 	}
 	return d
 }

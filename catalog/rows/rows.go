@@ -37,3 +37,17 @@ type Seeker interface {
 	SeekColumns() []int
 	Seek(ctx context.Context, col int, key sqltype.Value, fn func(Row) bool) error
 }
+
+// Ordered is a Source that can hand its rows over in the order of one of
+// its columns, so that a query ordered by that column (the newest N
+// executions) reads only the rows it returns instead of sorting them all.
+type Ordered interface {
+	Source
+	// OrderColumns lists the column ordinals ScanOrdered accepts: columns
+	// that hold no NULLs and whose order is the engine's for their type.
+	OrderColumns() []int
+	// ScanOrdered is Scan in ascending (or, with desc, descending) order of
+	// column col. Rows with equal values in col come in Scan's order
+	// relative to each other, as a stable sort of Scan would give them.
+	ScanOrdered(ctx context.Context, col int, desc bool, fn func(Row) bool) error
+}
