@@ -9,17 +9,22 @@ import (
 	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/sqltype"
 )
 
-// State is everything the catalog keeps, in plain structs so that a
-// persistence layer can save and reload it. Only Catalog methods mutate it,
-// under Catalog.mu.
-type State struct {
-	// Sequences (IDENTITY columns). Operation ids are one sequence for all
-	// operation types.
+// Sequences are the catalog's IDENTITY counters, each the next id it hands
+// out. Operation ids are one sequence for all operation types. A
+// persistence layer saves them as one record, so they are one type.
+type Sequences struct {
 	NextOperationID, NextFolderID, NextProjectID, NextPackageID, NextParamID int64
 	NextEnvironmentID, NextVariableID, NextReferenceID, NextExecParamID      int64
 	NextPropertyID, NextMessageID, NextContextID, NextExecutableID, NextLSN  int64
 	NextStatisticsID, NextLevelID                                            int64
 	NextServerPrincipalID                                                    int32
+}
+
+// State is everything the catalog keeps, in plain structs so that a
+// persistence layer can save and reload it. Only Catalog methods mutate it,
+// under Catalog.mu.
+type State struct {
+	Sequences
 	// PrincipalGen counts changes to logins, users and role membership, so
 	// that cached caller resolutions know when they are stale.
 	PrincipalGen uint64
@@ -317,10 +322,12 @@ type Grant struct {
 func (c *Catalog) newState() *State {
 	now := c.now()
 	s := &State{
-		NextOperationID: 1, NextFolderID: 1, NextProjectID: 1, NextPackageID: 1, NextParamID: 1,
-		NextEnvironmentID: 1, NextVariableID: 1, NextReferenceID: 1, NextExecParamID: 1,
-		NextPropertyID: 1, NextMessageID: 1, NextContextID: 1, NextExecutableID: 1, NextLSN: 1,
-		NextStatisticsID: 1, NextLevelID: 1, NextServerPrincipalID: 256,
+		Sequences: Sequences{
+			NextOperationID: 1, NextFolderID: 1, NextProjectID: 1, NextPackageID: 1, NextParamID: 1,
+			NextEnvironmentID: 1, NextVariableID: 1, NextReferenceID: 1, NextExecParamID: 1,
+			NextPropertyID: 1, NextMessageID: 1, NextContextID: 1, NextExecutableID: 1, NextLSN: 1,
+			NextStatisticsID: 1, NextLevelID: 1, NextServerPrincipalID: 256,
+		},
 		Folders:      map[int64]*Folder{},
 		Projects:     map[int64]*Project{},
 		Environments: map[int64]*Environment{},

@@ -128,34 +128,20 @@ type operationRec struct {
 	Exec *executionRec
 }
 
-// sequences are the State's counters, written with every change.
+// sequences are the State's counters, written with every change. The
+// embedded struct's fields encode at the top level of the JSON object, as
+// they did when this record listed them one by one.
 type sequences struct {
-	NextOperationID, NextFolderID, NextProjectID, NextPackageID, NextParamID int64
-	NextEnvironmentID, NextVariableID, NextReferenceID, NextExecParamID      int64
-	NextPropertyID, NextMessageID, NextContextID, NextExecutableID, NextLSN  int64
-	NextStatisticsID, NextLevelID                                            int64
-	NextServerPrincipalID                                                    int32
-	PrincipalGen                                                             uint64
+	catalog.Sequences
+	PrincipalGen uint64
 }
 
 func sequencesOf(s *catalog.State) sequences {
-	return sequences{
-		NextOperationID: s.NextOperationID, NextFolderID: s.NextFolderID, NextProjectID: s.NextProjectID,
-		NextPackageID: s.NextPackageID, NextParamID: s.NextParamID, NextEnvironmentID: s.NextEnvironmentID,
-		NextVariableID: s.NextVariableID, NextReferenceID: s.NextReferenceID, NextExecParamID: s.NextExecParamID,
-		NextPropertyID: s.NextPropertyID, NextMessageID: s.NextMessageID, NextContextID: s.NextContextID,
-		NextExecutableID: s.NextExecutableID, NextLSN: s.NextLSN, NextStatisticsID: s.NextStatisticsID,
-		NextLevelID: s.NextLevelID, NextServerPrincipalID: s.NextServerPrincipalID, PrincipalGen: s.PrincipalGen,
-	}
+	return sequences{Sequences: s.Sequences, PrincipalGen: s.PrincipalGen}
 }
 
 func (q sequences) apply(s *catalog.State) {
-	s.NextOperationID, s.NextFolderID, s.NextProjectID = q.NextOperationID, q.NextFolderID, q.NextProjectID
-	s.NextPackageID, s.NextParamID, s.NextEnvironmentID = q.NextPackageID, q.NextParamID, q.NextEnvironmentID
-	s.NextVariableID, s.NextReferenceID, s.NextExecParamID = q.NextVariableID, q.NextReferenceID, q.NextExecParamID
-	s.NextPropertyID, s.NextMessageID, s.NextContextID = q.NextPropertyID, q.NextMessageID, q.NextContextID
-	s.NextExecutableID, s.NextLSN, s.NextStatisticsID = q.NextExecutableID, q.NextLSN, q.NextStatisticsID
-	s.NextLevelID, s.NextServerPrincipalID, s.PrincipalGen = q.NextLevelID, q.NextServerPrincipalID, q.PrincipalGen
+	s.Sequences, s.PrincipalGen = q.Sequences, q.PrincipalGen
 }
 
 // principals are the logins, server role members and databases (with
