@@ -124,6 +124,15 @@ func errorf(n int32, state uint8, args ...any) *sqlerr.Error {
 	return &sqlerr.Error{Number: n, Severity: m.severity, State: state, Message: fill(m.text, args)}
 }
 
+// Errorf is the catalog's error for message number n raised with state,
+// its text from the catalog's message table with the placeholders filled
+// from args in order, so that other packages raise the catalog's messages
+// without repeating their texts. n must be in the table: an unknown number
+// is a programming error and panics.
+func Errorf(n int32, state uint8, args ...any) *sqlerr.Error {
+	return errorf(n, state, args...)
+}
+
 // fill substitutes SQL Server format specifiers with args, in order.
 func fill(text string, args []any) string {
 	var b strings.Builder

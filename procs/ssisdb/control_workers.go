@@ -7,7 +7,6 @@ import (
 
 	"github.com/ssisdb-emulator/ssisdb-emulator/catalog"
 	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/scaleout"
-	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/sqlerr"
 	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/sqltype"
 	"github.com/ssisdb-emulator/ssisdb-emulator/procs/proc"
 )
@@ -83,7 +82,7 @@ func WorkerControlProcs(cat *catalog.Catalog, m *scaleout.Master) []*proc.Def {
 func workerID(c *proc.Call) (uuid.UUID, error) {
 	id := guid(c, "@worker_id")
 	if id == nil || *id == uuid.Nil {
-		return uuid.Nil, sqlerr.New(27100, 16, 1, "The input parameter, '%s', cannot be null. Provide a valid value for this parameter.", "@worker_id")
+		return uuid.Nil, catalog.Errorf(27100, 1, "@worker_id")
 	}
 	return *id, nil
 }

@@ -139,14 +139,10 @@ func strOr(c *proc.Call, name, def string) string {
 }
 
 // errNullInput is 27138, the catalog's "parameter cannot be null" (state 1).
-func errNullInput() error {
-	return sqlerr.New(27138, 16, 1, "The input parameter cannot be null. Provide a valid value for the parameter.")
-}
+func errNullInput() error { return catalog.Errorf(27138, 1) }
 
 // errInvalidParam is 27101 for the named parameter (state 1).
-func errInvalidParam(name string) error {
-	return sqlerr.New(27101, 16, 1, "The value specified for the input parameter, '%s', is not valid. Provide a valid value for this parameter.", name)
-}
+func errInvalidParam(name string) error { return catalog.Errorf(27101, 1, name) }
 
 // status turns a catalog error into the procedure's outcome: SQL errors are
 // raised inside the procedure and the return status is 1, as the real
