@@ -2,6 +2,7 @@ package procs
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/rows"
@@ -406,6 +407,14 @@ func (c *compiler) planSpec(spec *tsql.QuerySpec, q *tsql.Query, outer *rowScope
 	if items.nAssign > 0 && len(items.cols) > nVisible {
 		items.cols = items.cols[:nVisible] // keys of an assignment SELECT only order it
 	}
+	// A single table that can be walked in the order of the one ORDER BY
+	// column needs no sort: TOP n then reads n rows.
+	ordered := false
+	if len(sortIdx) == 1 && a == nil && len(w.funcs) == 0 && !spec.Distinct {
+		if col, ok := sourceColumn(orderBy[0].Expr, sortIdx[0], items, sc); ok {
+			src, ordered = orderedLeaf(src, col, sortDesc[0])
+		}
+	}
 	// Build the pipeline.
 	node := src
 	if a != nil {
@@ -434,7 +443,7 @@ func (c *compiler) planSpec(spec *tsql.QuerySpec, q *tsql.Query, outer *rowScope
 	if spec.Distinct {
 		node = &query.Distinct{Input: node, Width: nVisible, Coll: coll}
 	}
-	if len(sortIdx) > 0 {
+	if len(sortIdx) > 0 && !ordered {
 		keys := make([]query.SortKey, len(sortIdx))
 		for i, k := range sortIdx {
 			keys[i] = query.SortKey{Expr: readCol(k), Desc: sortDesc[i]}
@@ -475,6 +484,41 @@ func (c *compiler) planSpec(spec *tsql.QuerySpec, q *tsql.Query, outer *rowScope
 		p.assign, p.assignT = items.assign, items.assignT
 	}
 	return p, nil
+}
+
+// sourceColumn returns the column of the FROM row an ORDER BY item sorts
+// on when it is a plain column of this level (written in ORDER BY, or as
+// the select-list item an ordinal or alias names).
+func sourceColumn(e tsql.Expr, idx int, items *selected, sc *rowScope) (int, bool) {
+	if idx < len(items.srcs) {
+		e = items.srcs[idx]
+	}
+	cr, ok := e.(*tsql.ColumnRef)
+	if !ok {
+		return 0, false
+	}
+	ref, err := sc.resolve(cr)
+	if err != nil || ref.depth != 0 {
+		return 0, false
+	}
+	return ref.idx, true
+}
+
+// orderedLeaf rewrites the plan of a single table (a scan under the
+// filters of its WHERE) to walk the table in the order of column col, when
+// the table can; filters keep the order.
+func orderedLeaf(n query.Node, col int, desc bool) (query.Node, bool) {
+	switch x := n.(type) {
+	case *query.Scan:
+		if o, ok := x.Source.(rows.Ordered); ok && slices.Contains(o.OrderColumns(), col) {
+			return &query.OrderedScan{Source: o, Col: col, Desc: desc}, true
+		}
+	case *query.Filter:
+		if in, ok := orderedLeaf(x.Input, col, desc); ok {
+			return &query.Filter{Input: in, Pred: x.Pred}, true
+		}
+	}
+	return n, false
 }
 
 // nullWarning returns the callback aggregates use to report a skipped

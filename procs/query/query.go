@@ -40,9 +40,28 @@ type Scan struct {
 func (s *Scan) Columns() []rows.Column { return s.Source.Columns() }
 
 func (s *Scan) Run(ctx context.Context, fn func(rows.Row) (bool, error)) error {
+	return drain(ctx, fn, func(each func(rows.Row) bool) error { return s.Source.Scan(ctx, each) })
+}
+
+// OrderedScan reads a row source in the order of one of its columns (see
+// rows.Ordered), which lets the planner drop a sort on that column.
+type OrderedScan struct {
+	Source rows.Ordered
+	Col    int
+	Desc   bool
+}
+
+func (s *OrderedScan) Columns() []rows.Column { return s.Source.Columns() }
+
+func (s *OrderedScan) Run(ctx context.Context, fn func(rows.Row) (bool, error)) error {
+	return drain(ctx, fn, func(each func(rows.Row) bool) error { return s.Source.ScanOrdered(ctx, s.Col, s.Desc, each) })
+}
+
+// drain runs a source walk, passing its rows to fn and fn's error back.
+func drain(ctx context.Context, fn func(rows.Row) (bool, error), walk func(func(rows.Row) bool) error) error {
 	var ferr error
 	n := 0
-	err := s.Source.Scan(ctx, func(r rows.Row) bool {
+	err := walk(func(r rows.Row) bool {
 		// A long scan stops when the request is cancelled (ATTENTION).
 		if n++; n%4096 == 0 {
 			if ferr = ctx.Err(); ferr != nil {
