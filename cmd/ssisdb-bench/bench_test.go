@@ -1,7 +1,11 @@
 package main
 
 import (
+	"errors"
+	"fmt"
+	"io/fs"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -73,5 +77,76 @@ func TestRenderDoc(t *testing.T) {
 		if !strings.Contains(doc, want) {
 			t.Errorf("document lacks %q", want)
 		}
+	}
+}
+
+// TestThroughputFirstError: workers failing with errors of different
+// concrete types report one of them (atomic.Value used to panic here).
+func TestThroughputFirstError(t *testing.T) {
+	errs := []error{errors.New("plain"), fmt.Errorf("wrapped: %w", fs.ErrClosed), &fs.PathError{Op: "open", Path: "x", Err: fs.ErrNotExist}}
+	var next atomic.Int32
+	// d is an hour, but every worker stops at its first error.
+	_, err := throughput(len(errs), time.Hour, func() (func() error, func(), error) {
+		e := errs[next.Add(1)-1]
+		return func() error { return e }, func() {}, nil
+	})
+	if err == nil {
+		t.Fatal("no error reported")
+	}
+	found := false
+	for _, e := range errs {
+		found = found || err == e
+	}
+	if !found {
+		t.Errorf("reported %v, not one of the workers' errors", err)
+	}
+}
+
+// TestThroughputCloses: whatever happens, every worker that was opened is
+// closed once, also when a later open fails (pgThroughput used to leak its
+// connections then).
+func TestThroughputCloses(t *testing.T) {
+	errOpen := errors.New("connect refused")
+	cases := []struct {
+		name    string
+		workers int
+		failAt  int // the open that fails; -1 for none
+	}{
+		{"all open", 4, -1},
+		{"first open fails", 4, 0},
+		{"third open fails", 4, 2},
+		{"last open fails", 4, 3},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			opened := 0
+			closed := make([]int, c.workers)
+			_, err := throughput(c.workers, 0, func() (func() error, func(), error) {
+				i := opened
+				if i == c.failAt {
+					return nil, nil, errOpen
+				}
+				opened++
+				return func() error { return nil }, func() { closed[i]++ }, nil
+			})
+			if c.failAt >= 0 && !errors.Is(err, errOpen) {
+				t.Errorf("error %v, want %v", err, errOpen)
+			}
+			if c.failAt < 0 && err != nil {
+				t.Errorf("error %v", err)
+			}
+			for i := range opened {
+				if closed[i] != 1 {
+					t.Errorf("worker %d closed %d times", i, closed[i])
+				}
+			}
+			want := c.workers
+			if c.failAt >= 0 {
+				want = c.failAt
+			}
+			if opened != want {
+				t.Errorf("opened %d workers, want %d", opened, want)
+			}
+		})
 	}
 }

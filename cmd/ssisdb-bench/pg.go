@@ -4,8 +4,6 @@ import (
 	"context"
 	_ "embed"
 	"fmt"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -116,38 +114,11 @@ func measurePostgres(ctx context.Context, dsn string, p params) (*pgResult, erro
 
 // pgThroughput runs create/set/start triples on n connections for d.
 func pgThroughput(ctx context.Context, dsn string, async bool, n int, d time.Duration) (float64, error) {
-	conns := make([]*pgx.Conn, n)
-	for i := range conns {
+	return throughput(n, d, func() (func() error, func(), error) {
 		c, err := pgConnect(ctx, dsn, async)
 		if err != nil {
-			return 0, err
+			return nil, nil, err
 		}
-		conns[i] = c
-	}
-	defer func() {
-		for _, c := range conns {
-			c.Close(ctx)
-		}
-	}()
-	var done atomic.Int64
-	var firstErr error
-	var once sync.Once
-	var wg sync.WaitGroup
-	start := time.Now()
-	deadline := start.Add(d)
-	for _, c := range conns {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for time.Now().Before(deadline) {
-				if err := pgTriple(ctx, c); err != nil {
-					once.Do(func() { firstErr = err })
-					return
-				}
-				done.Add(1)
-			}
-		}()
-	}
-	wg.Wait()
-	return float64(done.Load()) / time.Since(start).Seconds(), firstErr
+		return func() error { return pgTriple(ctx, c) }, func() { c.Close(ctx) }, nil
+	})
 }

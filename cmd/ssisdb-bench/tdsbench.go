@@ -142,7 +142,24 @@ func latency(n int, op func() error) (load.Latency, error) {
 	return h.Summary(), nil
 }
 
+// firstError keeps the first error that any of several goroutines
+// reports. It holds a pointer: atomic.Value would panic when two errors of
+// different concrete types race to be first.
+type firstError struct{ p atomic.Pointer[error] }
+
+func (f *firstError) set(err error) { f.p.CompareAndSwap(nil, &err) }
+
+// get returns the first error set, or nil.
+func (f *firstError) get() error {
+	if p := f.p.Load(); p != nil {
+		return *p
+	}
+	return nil
+}
+
 // throughput runs op on n workers for d and returns operations per second.
+// open makes one worker's op and the func that closes what op uses; when
+// an open fails, the workers already opened are closed.
 func throughput(n int, d time.Duration, open func() (func() error, func(), error)) (float64, error) {
 	ops := make([]func() error, n)
 	closers := make([]func(), n)
@@ -162,7 +179,7 @@ func throughput(n int, d time.Duration, open func() (func() error, func(), error
 		}
 	}()
 	var done atomic.Int64
-	var firstErr atomic.Value
+	var firstErr firstError
 	var wg sync.WaitGroup
 	start := time.Now()
 	deadline := start.Add(d)
@@ -172,7 +189,7 @@ func throughput(n int, d time.Duration, open func() (func() error, func(), error
 			defer wg.Done()
 			for time.Now().Before(deadline) {
 				if err := op(); err != nil {
-					firstErr.CompareAndSwap(nil, err)
+					firstErr.set(err)
 					return
 				}
 				done.Add(1)
@@ -180,8 +197,8 @@ func throughput(n int, d time.Duration, open func() (func() error, func(), error
 		}()
 	}
 	wg.Wait()
-	if e, ok := firstErr.Load().(error); ok {
-		return 0, e
+	if err := firstErr.get(); err != nil {
+		return 0, err
 	}
 	return float64(done.Load()) / time.Since(start).Seconds(), nil
 }
@@ -382,7 +399,7 @@ func measureIdle(ctx context.Context, p *emuProc, n int) (idleFigure, error) {
 	}()
 	start := time.Now()
 	var next atomic.Int64
-	var firstErr atomic.Value
+	var firstErr firstError
 	var wg sync.WaitGroup
 	for range 32 {
 		wg.Add(1)
@@ -395,7 +412,7 @@ func measureIdle(ctx context.Context, p *emuProc, n int) (idleFigure, error) {
 				}
 				c, err := rawLogin(ctx, p.tds)
 				if err != nil {
-					firstErr.CompareAndSwap(nil, fmt.Errorf("session %d: %w", i, err))
+					firstErr.set(fmt.Errorf("session %d: %w", i, err))
 					return
 				}
 				conns[i] = c
@@ -404,8 +421,8 @@ func measureIdle(ctx context.Context, p *emuProc, n int) (idleFigure, error) {
 	}
 	wg.Wait()
 	f.OpenTime = time.Since(start)
-	if e, ok := firstErr.Load().(error); ok {
-		return f, e
+	if err := firstErr.get(); err != nil {
+		return f, err
 	}
 	// The logins' garbage is collected as they go; take the lowest of a
 	// few readings so that a collection about to happen does not count.
