@@ -633,7 +633,9 @@ func (c *compiler) buildLeaf(t *fromTree) (query.Node, error) {
 
 // constantSeek returns a seek for a leaf whose pushed conjuncts include
 // "key column = expression" where the expression reads no column of the
-// table (a constant, a variable, a correlated outer column).
+// table (a constant, a variable, a correlated outer column), or else
+// "key IN (such expressions)" or "key = a OR key = b ..." (a seek of each
+// value).
 func (c *compiler) constantSeek(t *fromTree) query.Node {
 	sk, ok := t.src.(rows.Seeker)
 	if !ok || len(t.pushed) == 0 {
@@ -649,38 +651,123 @@ func (c *compiler) constantSeek(t *fromTree) query.Node {
 		if !ok || b.Op != tsql.OpEq {
 			continue
 		}
-		for _, side := range [2][2]tsql.Expr{{b.L, b.R}, {b.R, b.L}} {
-			cr, ok := side[0].(*tsql.ColumnRef)
-			if !ok {
-				continue
-			}
-			ref, err := sc.resolve(cr)
-			if err != nil || ref.depth != 0 || !seekable[ref.idx] {
-				continue
-			}
-			if refs, ok := refTables(side[1], sc); !ok || len(refs) > 0 {
-				continue
-			}
-			key, err := c.expr(side[1], sc)
-			if err != nil {
-				continue
-			}
-			colType := ref.col.Type
-			if ct, err := sqltype.ResultType(key.typ, colType); err != nil || ct.Kind != colType.Kind {
-				continue
-			}
-			k := c.qx(key)
-			return &query.Seek{Source: sk, Col: ref.idx, Key: func(ctx context.Context) (sqltype.Value, error) {
-				v, err := k(ctx, nil)
-				if err != nil || v.IsNull() {
-					return v, err
-				}
-				// The key compares in the column's type.
-				return convert(v, colType)
-			}}
+		if col, key, ok := c.keyEquality(b, sc, seekable); ok {
+			return &query.Seek{Source: sk, Col: col, Key: key}
+		}
+	}
+	for _, e := range t.pushed {
+		if col, keys, ok := c.keyList(e, sc, seekable, -1); ok {
+			return &query.MultiSeek{Source: sk, Col: col, Keys: keys, Cmp: compareValues}
 		}
 	}
 	return nil
+}
+
+// keyEquality reads "key column = expression" (either way round) where
+// the expression reads no column of the table and compares in the
+// column's type; it returns the column and the key, converted to that type.
+func (c *compiler) keyEquality(b *tsql.BinaryExpr, sc *rowScope, seekable map[int]bool) (int, func(context.Context) (sqltype.Value, error), bool) {
+	for _, side := range [2][2]tsql.Expr{{b.L, b.R}, {b.R, b.L}} {
+		col, typ, ok := c.keyColumn(side[0], sc, seekable)
+		if !ok {
+			continue
+		}
+		if key, ok := c.seekKey(side[1], sc, typ); ok {
+			return col, key, true
+		}
+	}
+	return 0, nil, false
+}
+
+// keyColumn resolves a seekable column of the leaf and its type.
+func (c *compiler) keyColumn(e tsql.Expr, sc *rowScope, seekable map[int]bool) (int, sqltype.Type, bool) {
+	cr, ok := e.(*tsql.ColumnRef)
+	if !ok {
+		return 0, sqltype.Type{}, false
+	}
+	ref, err := sc.resolve(cr)
+	if err != nil || ref.depth != 0 || !seekable[ref.idx] {
+		return 0, sqltype.Type{}, false
+	}
+	return ref.idx, ref.col.Type, true
+}
+
+// seekKey compiles a key expression that reads no column of the table and
+// compares with a column of type colType in that type.
+func (c *compiler) seekKey(e tsql.Expr, sc *rowScope, colType sqltype.Type) (func(context.Context) (sqltype.Value, error), bool) {
+	if refs, ok := refTables(e, sc); !ok || len(refs) > 0 {
+		return nil, false
+	}
+	key, err := c.expr(e, sc)
+	if err != nil {
+		return nil, false
+	}
+	if ct, err := sqltype.ResultType(key.typ, colType); err != nil || ct.Kind != colType.Kind {
+		return nil, false
+	}
+	k := c.qx(key)
+	return func(ctx context.Context) (sqltype.Value, error) {
+		v, err := k(ctx, nil)
+		if err != nil || v.IsNull() {
+			return v, err
+		}
+		// The key compares in the column's type.
+		return convert(v, colType)
+	}, true
+}
+
+// keyList reads "key IN (expressions)" and ORs of such tests and of "key
+// = expression" on one seekable column (col, or any when col < 0), with
+// keys as seekKey takes them.
+func (c *compiler) keyList(e tsql.Expr, sc *rowScope, seekable map[int]bool, col int) (int, []func(context.Context) (sqltype.Value, error), bool) {
+	var keys []func(context.Context) (sqltype.Value, error)
+	add := func(kc int, typ sqltype.Type, x tsql.Expr) bool {
+		if col >= 0 && kc != col {
+			return false
+		}
+		key, ok := c.seekKey(x, sc, typ)
+		if ok {
+			col = kc
+			keys = append(keys, key)
+		}
+		return ok
+	}
+	switch x := e.(type) {
+	case *tsql.InExpr:
+		if x.Not || x.Query != nil {
+			return 0, nil, false
+		}
+		kc, typ, ok := c.keyColumn(x.X, sc, seekable)
+		if !ok {
+			return 0, nil, false
+		}
+		for _, it := range x.List {
+			if !add(kc, typ, it) {
+				return 0, nil, false
+			}
+		}
+		return col, keys, true
+	case *tsql.BinaryExpr:
+		switch x.Op {
+		case tsql.OpEq:
+			for _, side := range [2][2]tsql.Expr{{x.L, x.R}, {x.R, x.L}} {
+				if kc, typ, ok := c.keyColumn(side[0], sc, seekable); ok && add(kc, typ, side[1]) {
+					return col, keys, true
+				}
+			}
+		case tsql.OpOr:
+			lc, lk, ok := c.keyList(x.L, sc, seekable, col)
+			if !ok {
+				return 0, nil, false
+			}
+			rc, rk, ok := c.keyList(x.R, sc, seekable, lc)
+			if !ok {
+				return 0, nil, false
+			}
+			return rc, append(lk, rk...), true
+		}
+	}
+	return 0, nil, false
 }
 
 // ---------------------------------------------------------------------------

@@ -105,6 +105,23 @@ func TestSeekOnKeyColumn(t *testing.T) {
 		{"SELECT TOP 1 id AS k FROM big ORDER BY k DESC", [][][]string{{{"1000"}}}, 0, 0, 1, 1},
 		{"SELECT TOP 1 id FROM big ORDER BY 1 DESC", [][][]string{{{"1000"}}}, 0, 0, 1, 1},
 		{"SELECT id FROM big ORDER BY id DESC OFFSET 2 ROWS FETCH NEXT 1 ROW ONLY", [][][]string{{{"998"}}}, 0, 0, 1, 3},
+		// IN lists and ORs of equalities on the key: a seek of each
+		// distinct value (in ascending order), NULLs match nothing.
+		{"SELECT name FROM big WHERE id IN (3, 1, 3, NULL, 2000)", [][][]string{{{"row1"}, {"row3"}}}, 0, 3, 0, 2},
+		{"SELECT name FROM big WHERE id = 5 OR id = 6 OR 7 = id", [][][]string{{{"row5"}, {"row6"}, {"row7"}}}, 0, 3, 0, 3},
+		{"SELECT name FROM big WHERE id IN (5) OR id = 5 OR id IN (6, 5)", [][][]string{{{"row5"}, {"row6"}}}, 0, 2, 0, 2},
+		{"DECLARE @a int = 9, @b bigint\nSELECT name FROM big WHERE id IN (@b, @a)", [][][]string{{{"row9"}}}, 0, 1, 0, 1},
+		{"DECLARE @b bigint\nSELECT name FROM big WHERE id IN (@b, NULL)", [][][]string{{}}, 0, 0, 0, 0},
+		{"SELECT name FROM big WHERE (id = 1 OR id = 2) AND name = 'row2'", [][][]string{{{"row2"}}}, 0, 2, 0, 2},
+		{"SELECT TOP 1 name FROM big WHERE id IN (20, 10)", [][][]string{{{"row10"}}}, 0, 1, 0, 1},
+		{"SELECT name FROM big WHERE id = 4 AND id IN (3, 4)", [][][]string{{{"row4"}}}, 0, 1, 0, 1},
+		// Not a list of keys: a scan.
+		{"SELECT name FROM big WHERE id = 5 OR name = 'row6'", [][][]string{{{"row5"}, {"row6"}}}, 1, 0, 0, 1000},
+		{"SELECT COUNT(*) FROM big WHERE id NOT IN (1, 2)", [][][]string{{{"998"}}}, 1, 0, 0, 1000},
+		{"SELECT name FROM big WHERE id IN (SELECT 5)", [][][]string{{{"row5"}}}, 1, 0, 0, 1000},
+		{"SELECT name FROM big WHERE id IN (1, 2.5)", [][][]string{{{"row1"}}}, 1, 0, 0, 1000},
+		{"SELECT COUNT(*) FROM big WHERE id IN (1, id)", [][][]string{{{"1000"}}}, 1, 0, 0, 1000},
+		{"SELECT COUNT(*) FROM big WHERE id = 1 OR id > 998", [][][]string{{{"3"}}}, 1, 0, 0, 1000},
 		// Everything else sorts a scan.
 		{"SELECT TOP 1 id FROM big ORDER BY id + 0 DESC", [][][]string{{{"1000"}}}, 1, 0, 0, 1000},
 		{"SELECT TOP 1 id FROM big ORDER BY name DESC", [][][]string{{{"999"}}}, 1, 0, 0, 1000},

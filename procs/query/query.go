@@ -11,6 +11,7 @@ package query
 import (
 	"container/heap"
 	"context"
+	"slices"
 	"sort"
 
 	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/rows"
@@ -112,6 +113,65 @@ func (s *Seek) Run(ctx context.Context, fn func(rows.Row) (bool, error)) error {
 		return ferr
 	}
 	return err
+}
+
+// MultiSeek reads the rows of a seekable source whose column Col equals
+// any of Keys' values (key IN (...), key = a OR key = b): each distinct
+// value is sought once, in ascending order; NULL keys match nothing. Keys
+// are evaluated once per run, before the first seek.
+type MultiSeek struct {
+	Source rows.Seeker
+	Col    int
+	Keys   []func(ctx context.Context) (sqltype.Value, error)
+	Cmp    Compare
+}
+
+func (s *MultiSeek) Columns() []rows.Column { return s.Source.Columns() }
+
+func (s *MultiSeek) Run(ctx context.Context, fn func(rows.Row) (bool, error)) error {
+	keys := make([]sqltype.Value, 0, len(s.Keys))
+	for _, k := range s.Keys {
+		v, err := k(ctx)
+		if err != nil {
+			return err
+		}
+		if !v.IsNull() {
+			keys = append(keys, v)
+		}
+	}
+	var cmpErr error
+	cmp := func(a, b sqltype.Value) int {
+		c, err := s.Cmp(a, b)
+		if err != nil && cmpErr == nil {
+			cmpErr = err
+		}
+		return c
+	}
+	slices.SortFunc(keys, cmp)
+	keys = slices.CompactFunc(keys, func(a, b sqltype.Value) bool { return cmp(a, b) == 0 })
+	if cmpErr != nil {
+		return cmpErr
+	}
+	var ferr error
+	more := true
+	each := func(r rows.Row) bool {
+		ok, err := fn(r)
+		if err != nil {
+			ferr = err
+			return false
+		}
+		more = ok
+		return ok
+	}
+	for _, key := range keys {
+		if err := s.Source.Seek(ctx, s.Col, key, each); err != nil {
+			return err
+		}
+		if ferr != nil || !more {
+			return ferr
+		}
+	}
+	return nil
 }
 
 // Values is a constant relation (SELECT without FROM has one empty row).

@@ -73,3 +73,45 @@ func TestOrderedScansGiveTheSortedResult(t *testing.T) {
 		})
 	}
 }
+
+// TestKeyListsGiveTheScannedResult: IN lists and ORs of equalities on a
+// view's key (a seek of each value) return the rows the same test on a
+// computed key (a scan) returns.
+func TestKeyListsGiveTheScannedResult(t *testing.T) {
+	_, s := loaded(&testing.B{}, 300, 3)
+	cases := []struct{ name, seek, scan string }{
+		{"in",
+			"SELECT execution_id, status FROM SSISDB.catalog.executions WHERE execution_id IN (250, 5, 5, 9999, NULL) ORDER BY 1",
+			"SELECT execution_id, status FROM SSISDB.catalog.executions WHERE execution_id + 0 IN (250, 5, 5, 9999, NULL) ORDER BY 1"},
+		{"or",
+			"SELECT execution_id FROM SSISDB.catalog.executions WHERE execution_id = 7 OR 8 = execution_id OR execution_id IN (299, 300) ORDER BY 1",
+			"SELECT execution_id FROM SSISDB.catalog.executions WHERE execution_id + 0 = 7 OR 8 = execution_id + 0 OR execution_id + 0 IN (299, 300) ORDER BY 1"},
+		{"variables",
+			"DECLARE @a bigint = 12, @b int = 13; SELECT execution_id FROM SSISDB.catalog.executions WHERE execution_id IN (@a, @b) ORDER BY 1",
+			"DECLARE @a bigint = 12, @b int = 13; SELECT execution_id FROM SSISDB.catalog.executions WHERE execution_id + 0 IN (@a, @b) ORDER BY 1"},
+		{"messages of two operations",
+			"SELECT operation_id, event_message_id FROM SSISDB.catalog.event_messages WHERE operation_id IN (3, 200) ORDER BY 2",
+			"SELECT operation_id, event_message_id FROM SSISDB.catalog.event_messages WHERE operation_id + 0 IN (3, 200) ORDER BY 2"},
+		{"with another filter",
+			"SELECT execution_id FROM SSISDB.catalog.executions WHERE (execution_id = 10 OR execution_id = 11) AND status = 7 ORDER BY 1",
+			"SELECT execution_id FROM SSISDB.catalog.executions WHERE (execution_id + 0 = 10 OR execution_id + 0 = 11) AND status = 7 ORDER BY 1"},
+	}
+	run := func(t *testing.T, sql string) [][][]string {
+		c := &collector{t: t}
+		if err := s.Batch(context.Background(), sql, c); err != nil {
+			t.Fatal(err)
+		}
+		return c.sets
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got, want := run(t, tc.seek), run(t, tc.scan)
+			if len(want) == 0 || len(want[len(want)-1]) == 0 {
+				t.Fatalf("the scan returned nothing: %v", want)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("seeks:\n%v\nscan:\n%v", got, want)
+			}
+		})
+	}
+}
