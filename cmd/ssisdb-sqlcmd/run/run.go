@@ -164,6 +164,10 @@ func printRows(rows *sql.Rows, out io.Writer) error {
 	if err != nil {
 		return err
 	}
+	types, err := rows.ColumnTypes()
+	if err != nil {
+		return err
+	}
 	vals := make([]any, len(cols))
 	ptrs := make([]any, len(cols))
 	for i := range vals {
@@ -176,7 +180,7 @@ func printRows(rows *sql.Rows, out io.Writer) error {
 		}
 		line := make([]string, len(cols))
 		for i, v := range vals {
-			line[i] = FormatValue(v)
+			line[i] = FormatValue(types[i].DatabaseTypeName(), v)
 		}
 		table = append(table, line)
 	}
@@ -220,9 +224,12 @@ func printRows(rows *sql.Rows, out io.Writer) error {
 	return nil
 }
 
-// FormatValue renders one value as sqlcmd shows it: NULL, 1/0 for bit,
-// upper-case GUIDs, ISO date and time.
-func FormatValue(v any) string {
+// FormatValue renders one value of a column of SQL Server type typeName
+// (as database/sql's ColumnType.DatabaseTypeName gives it) the way sqlcmd
+// shows it: NULL, 1/0 for bit, decimal and money as their digits,
+// upper-case GUIDs, binary as 0x..., date and time types at their own
+// precision.
+func FormatValue(typeName string, v any) string {
 	switch x := v.(type) {
 	case nil:
 		return "NULL"
@@ -232,8 +239,11 @@ func FormatValue(v any) string {
 		}
 		return "0"
 	case []byte:
-		if len(x) == 16 {
-			// go-mssqldb returns uniqueidentifier as its wire bytes.
+		switch typeName {
+		case "DECIMAL", "NUMERIC", "MONEY", "SMALLMONEY":
+			// go-mssqldb hands exact numbers over as their text.
+			return string(x)
+		case "UNIQUEIDENTIFIER":
 			var u mssql.UniqueIdentifier
 			if err := u.Scan(x); err == nil {
 				return u.String()
@@ -241,7 +251,16 @@ func FormatValue(v any) string {
 		}
 		return fmt.Sprintf("0x%X", x)
 	case time.Time:
-		if _, off := x.Zone(); off != 0 || x.Location() != time.UTC {
+		switch typeName {
+		case "DATE":
+			return x.Format("2006-01-02")
+		case "TIME":
+			return x.Format("15:04:05.0000000")
+		case "DATETIME2":
+			return x.Format("2006-01-02 15:04:05.0000000")
+		case "SMALLDATETIME":
+			return x.Format("2006-01-02 15:04:05")
+		case "DATETIMEOFFSET":
 			return x.Format("2006-01-02 15:04:05.0000000 -07:00")
 		}
 		return x.Format("2006-01-02 15:04:05.000")
