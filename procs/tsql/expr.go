@@ -59,10 +59,37 @@ func (p *parser) needScalar(e Expr) {
 		return
 	}
 	off := e.Position().Offset
-	if b, ok := e.(*BinaryExpr); ok {
-		off = b.OpPos.Offset
+	switch x := e.(type) {
+	case *BinaryExpr:
+		off = x.OpPos.Offset
+	case *IsNullExpr, *IsDistinctExpr, *LikeExpr, *InExpr, *BetweenExpr:
+		// SQL Server names the predicate's keyword (IS, NOT, LIKE, IN,
+		// BETWEEN), not where its left operand starts.
+		p.failAt(p.predicateKeyword(p.tokenAt(off)))
+		return
 	}
 	p.failAt(p.tokenAt(off))
+}
+
+// predicateKeyword returns the index of the first IS, NOT, LIKE, IN or
+// BETWEEN at or after token i that is outside parentheses and CASE
+// expressions: the keyword of a postfix predicate whose left operand
+// starts at i. It returns i when there is none.
+func (p *parser) predicateKeyword(i int) int {
+	depth := 0
+	for j := i; j < len(p.toks) && p.toks[j].kind != tEOF; j++ {
+		t := &p.toks[j]
+		switch {
+		case t.isOp(opLParen) || t.isKw(kwCASE):
+			depth++
+		case t.isOp(opRParen) || t.isKw(kwEND):
+			// An operand written in parentheses starts inside them.
+			depth = max(depth-1, 0)
+		case depth == 0 && (t.isKw(kwIS) || t.isKw(kwNOT) || t.isKw(kwLIKE) || t.isKw(kwIN) || t.isKw(kwBETWEEN)):
+			return j
+		}
+	}
+	return i
 }
 
 // tokenAt returns the index of the token that starts at offset off.
