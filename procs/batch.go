@@ -66,11 +66,7 @@ func (s *Session) Batch(ctx context.Context, sql string, w tds.ResultWriter) (er
 // rules (rollback after batch-aborting errors, 3998 for an uncommittable
 // transaction).
 func (s *Session) runText(ctx context.Context, sql string, out *output) error {
-	b, perr := tsql.Parse(sql)
-	var mod *module
-	if perr == nil {
-		mod, perr = s.e.compileModule(b, "", b.Stmts, nil)
-	}
+	mod, perr := s.compileBatch(sql)
 	if perr != nil {
 		return s.sendCompileErrors(perr, out)
 	}

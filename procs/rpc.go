@@ -210,7 +210,7 @@ func (e *Engine) parseParamDecls(decls string) ([]proc.Param, error) {
 // runDynamic runs T-SQL text one level down with bound parameters:
 // sp_executesql, sp_execute, EXEC (@sql). Compile errors of the text are
 // errors of this level (a TRY around the call catches them).
-func (f *frame) runDynamic(text string, params []proc.Param, args []proc.Arg, c *proc.Call) (int32, error) {
+func (f *frame) runDynamic(text, decls string, params []proc.Param, args []proc.Arg, c *proc.Call) (int32, error) {
 	s := f.s
 	def := &proc.Def{Schema: "sys", Name: "sp_executesql", Params: params}
 	var bound *proc.Bound
@@ -221,17 +221,9 @@ func (f *frame) runDynamic(text string, params []proc.Param, args []proc.Arg, c 
 			return 0, berr
 		}
 	}
-	b, err := tsql.Parse(text)
+	mod, err := s.compileDynamic(text, decls, params)
 	if err != nil {
-		return 0, firstError(err)
-	}
-	decls := make([]paramDecl, len(params))
-	for i, p := range params {
-		decls[i] = paramDecl{name: p.Name, typ: p.Type}
-	}
-	mod, err := s.e.compileModule(b, "", b.Stmts, decls)
-	if err != nil {
-		return 0, firstError(err)
+		return 0, err
 	}
 	defer s.saveScope()()
 	df := newFrame(f.ctx, s, f.out, mod, f.level)
@@ -276,11 +268,11 @@ func spExecuteSQL(f *frame, c *proc.Call, extra []proc.Arg) (int32, error) {
 // runDeclared runs stmt with the parameters declared in decls (the @params
 // text of sp_executesql and of a prepared statement) bound from extra.
 func (f *frame) runDeclared(stmt, decls string, extra []proc.Arg, c *proc.Call) (int32, error) {
-	params, err := f.s.e.parseParamDecls(decls)
+	params, err := f.s.paramDecls(decls)
 	if err != nil {
 		return 0, err
 	}
-	_, err = f.runDynamic(stmt, params, extra, c)
+	_, err = f.runDynamic(stmt, decls, params, extra, c)
 	return 0, err
 }
 
@@ -349,7 +341,7 @@ func (x *execStringStmt) exec(f *frame) (flow, error) {
 	keep := s.rowCount
 	s.nesting++
 	df := &frame{ctx: f.ctx, s: s, out: f.out, mod: f.mod, level: s.nesting}
-	_, err := df.runDynamic(b.String(), nil, nil, nil)
+	_, err := df.runDynamic(b.String(), "", nil, nil, nil)
 	s.nesting--
 	if r, ok := err.(*raised); ok && r.sent && r.term == termScope {
 		err = nil

@@ -77,6 +77,8 @@ type Session struct {
 
 	prepared   map[int32]*prepared
 	nextHandle int32
+	// modules are the compiled forms of the texts run last (modcache.go).
+	modules map[moduleKey]compiledText
 
 	nesting int // procedure nesting level (@@NESTLEVEL)
 	inRPC   bool
