@@ -142,6 +142,9 @@ func (f *frame) handleError(st *cstmt, err error) error {
 		r.term = termBatchRollback
 	}
 	if f.s.catchable(r) {
+		if e := f.out.closeCaught(st.cmd); e != nil {
+			return e
+		}
 		return r
 	}
 	// Reported to the client.

@@ -426,7 +426,7 @@ func sendSource(ctx context.Context, f *frame, src rows.Source) (int64, error) {
 	for i, c := range cols {
 		tc[i] = wire.Column(c.Name, c.Type, c.Nullable)
 	}
-	if err := f.out.w.Columns(tc); err != nil {
+	if err := f.out.columns(tc); err != nil {
 		return 0, err
 	}
 	var n int64

@@ -30,10 +30,31 @@ type output struct {
 	// capture, when set, takes the rows of result sets instead of the
 	// client (INSERT ... EXEC).
 	capture *captured
+	// open is set while a statement's result set has been started
+	// (COLMETADATA sent) and its DONE has not been.
+	open bool
+}
+
+// columns starts a statement's result set.
+func (o *output) columns(cols []tds.Column) error {
+	o.open = true
+	return o.w.Columns(cols)
+}
+
+// closeCaught ends the result set a statement had started when a CATCH
+// block takes its error: the client gets no ERROR token, but the rows of
+// that statement still end with their own DONE, so that the CATCH block's
+// result sets are not read as more rows of it.
+func (o *output) closeCaught(curCmd uint16) error {
+	if !o.open {
+		return nil
+	}
+	return o.done(curCmd, 0, false, false)
 }
 
 // done sends the completion token of one statement.
 func (o *output) done(curCmd uint16, count int64, withCount, failed bool) error {
+	o.open = false
 	kind := tds.DoneStatement
 	if o.s.nesting > 0 || o.s.inRPC {
 		kind = tds.DoneInProc

@@ -108,7 +108,7 @@ func (s *selectStmt) exec(f *frame) (flow, error) {
 	for i, c := range cols {
 		tc[i] = wire.Column(c.Name, c.Type, c.Nullable)
 	}
-	if err := f.out.w.Columns(tc); err != nil {
+	if err := f.out.columns(tc); err != nil {
 		return flowNext, err
 	}
 	vals := make([]any, len(cols))

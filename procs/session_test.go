@@ -61,6 +61,12 @@ func TestTokenShapes(t *testing.T) {
 			[]string{"DIP", "C", "R", "DIP", "RS", "DP"}},
 		{"failed statement", "", "SELECT 1\nRAISERROR('x', 16, 1)", []string{"C", "R", "D#", "M", "D!"}},
 		{"compile error", "", "SELECT @x", []string{"M", "D!"}},
+		{"a caught error still ends its statement's result set", "",
+			"BEGIN TRY SELECT 1/0 END TRY BEGIN CATCH SELECT ERROR_NUMBER() END CATCH", []string{"C", "D", "C", "R", "D#"}},
+		{"a caught error with no result set adds no DONE", "",
+			"DECLARE @x int\nBEGIN TRY SET @x = 1/0 END TRY BEGIN CATCH SELECT 1 END CATCH", []string{"C", "R", "D#"}},
+		{"a caught error inside a procedure", "CREATE PROCEDURE z AS BEGIN TRY SELECT 1/0 END TRY BEGIN CATCH SELECT 2 END CATCH", "EXEC z",
+			[]string{"C", "DIP", "C", "R", "DIP#", "RS", "DP"}},
 		{"transaction ENVCHANGEs", "", "BEGIN TRAN\nCOMMIT", []string{"E", "D", "E", "D"}},
 		{"empty batch still ends with DONE", "", "-- nothing", []string{"D"}},
 	}
