@@ -3,6 +3,7 @@ package procs
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/rows"
 	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/sqlerr"
@@ -116,7 +117,10 @@ func (s *selectStmt) exec(f *frame) (flow, error) {
 	limit := f.s.rowCountLimit
 	err = p.node.Run(ctx, func(r rows.Row) (bool, error) {
 		for i := range cols {
-			vals[i] = wire.Value(cols[i].Type, fitColumn(cols[i].Type, r[i]))
+			v := fitColumn(cols[i].Type, r[i])
+			if n == 0 || !sameBoxed(vals[i], v) {
+				vals[i] = wire.Value(cols[i].Type, v)
+			}
 		}
 		if err := f.out.w.Row(vals); err != nil {
 			return false, err
@@ -128,6 +132,28 @@ func (s *selectStmt) exec(f *frame) (flow, error) {
 		return flowNext, err
 	}
 	return flowNext, f.rowsDone(tds.CmdSelect, n, true)
+}
+
+// sameBoxed reports whether boxed, the wire value a column had in the
+// previous row, is also v's. Boxing a number, a string or a time for the
+// wire allocates; a value repeated down a column (the left side of a join,
+// a status, a package name) is boxed once this way. Only the immutable
+// forms are reused (not []byte), and a sql_variant is never the same.
+func sameBoxed(boxed any, v sqltype.Value) bool {
+	if v.IsNull() {
+		return false
+	}
+	switch b := boxed.(type) {
+	case int64:
+		k := v.Kind()
+		return (k.IsInteger() || k == sqltype.Money || k == sqltype.SmallMoney) && v.Int64() == b
+	case string:
+		k := v.Kind()
+		return (k.IsString() || k == sqltype.XML) && v.Str() == b
+	case time.Time:
+		return v.Kind().IsDateTime() && v.Time() == b
+	}
+	return false
 }
 
 // fitColumn gives a value its column's type where the wire encoding
