@@ -293,46 +293,52 @@ func (j *IndexJoin) Columns() []rows.Column {
 
 func (j *IndexJoin) Run(ctx context.Context, fn func(rows.Row) (bool, error)) error {
 	cb := newCombiner(j.Left.Columns(), j.Right.Columns())
-	stopped := false
-	return j.Left.Run(ctx, func(l rows.Row) (bool, error) {
-		k, err := j.Key(ctx, l)
+	// The probe of one left row: its state and the seek's callback are
+	// made once per run, not once per left row.
+	var (
+		l            rows.Row
+		hit, stopped bool
+		ferr         error
+	)
+	each := func(r rows.Row) bool {
+		if j.RightPred != nil {
+			ok, err := j.RightPred(ctx, r)
+			if err != nil {
+				ferr = err
+				return false
+			}
+			if !ok {
+				return true
+			}
+		}
+		row := cb.join(l, r)
+		if j.Pred != nil {
+			ok, err := j.Pred(ctx, row)
+			if err != nil {
+				ferr = err
+				return false
+			}
+			if !ok {
+				return true
+			}
+		}
+		hit = true
+		more, err := fn(row)
+		if err != nil || !more {
+			ferr = err
+			stopped = true
+			return false
+		}
+		return true
+	}
+	return j.Left.Run(ctx, func(left rows.Row) (bool, error) {
+		k, err := j.Key(ctx, left)
 		if err != nil {
 			return false, err
 		}
-		hit := false
+		l, hit, ferr = left, false, nil
 		if !k.IsNull() {
-			var ferr error
-			err = j.Right.Seek(ctx, j.Col, k, func(r rows.Row) bool {
-				if j.RightPred != nil {
-					ok, err := j.RightPred(ctx, r)
-					if err != nil {
-						ferr = err
-						return false
-					}
-					if !ok {
-						return true
-					}
-				}
-				row := cb.join(l, r)
-				if j.Pred != nil {
-					ok, err := j.Pred(ctx, row)
-					if err != nil {
-						ferr = err
-						return false
-					}
-					if !ok {
-						return true
-					}
-				}
-				hit = true
-				more, err := fn(row)
-				if err != nil || !more {
-					ferr = err
-					stopped = true
-					return false
-				}
-				return true
-			})
+			err = j.Right.Seek(ctx, j.Col, k, each)
 			if ferr != nil {
 				return false, ferr
 			}
@@ -344,7 +350,7 @@ func (j *IndexJoin) Run(ctx context.Context, fn func(rows.Row) (bool, error)) er
 			}
 		}
 		if !hit && j.Kind.keepsLeft() {
-			more, err := fn(cb.join(l, nil))
+			more, err := fn(cb.join(left, nil))
 			if err != nil || !more {
 				return false, err
 			}
