@@ -304,9 +304,9 @@ func (c *compiler) planSpec(spec *tsql.QuerySpec, q *tsql.Query, outer *rowScope
 		return nil, c.runtimeErr(sqlerr.New(40517, 16, 1, "Keyword or statement option '%s' is not supported in this version of SQL Server.", what))
 	}
 	for _, g := range spec.GroupBy {
-		// GROUP BY ROLLUP (...) and CUBE (...) parse as calls; name the
+		// GROUP BY ROLLUP (...), CUBE (...) and GROUPING SETS (...) parse as calls; name the
 		// grouping form rather than answer 195 for a function.
-		if f, ok := g.(*tsql.FuncCall); ok && f.Name.Parts == 1 && (strings.EqualFold(f.Name.Name, "ROLLUP") || strings.EqualFold(f.Name.Name, "CUBE")) {
+		if f, ok := g.(*tsql.FuncCall); ok && f.Name.Parts == 1 && (strings.EqualFold(f.Name.Name, "ROLLUP") || strings.EqualFold(f.Name.Name, "CUBE") || f.Name.Name == "GROUPING SETS") {
 			return nil, c.runtimeErr(sqlerr.New(40517, 16, 1, "Keyword or statement option '%s' is not supported in this version of SQL Server.", strings.ToUpper(f.Name.Name)))
 		}
 	}

@@ -280,7 +280,17 @@ func (p *parser) parseQuerySpec() *QuerySpec {
 			qs.GroupByAll = true
 		}
 		for p.ok() {
-			qs.GroupBy = append(qs.GroupBy, p.parseScalar())
+			if t := p.tok(); t.kind == tIdent && strings.EqualFold(t.val, "GROUPING") && strings.EqualFold(p.peek(1).val, "SETS") && p.peek(2).isOp(opLParen) {
+				// GROUPING SETS (...) parses as far as its parentheses and is
+				// refused by name when planned, as ROLLUP (...) and CUBE (...).
+				g := &FuncCall{Base: Base{p.pos()}, Name: &ObjectName{Base: Base{p.pos()}, Name: "GROUPING SETS", Parts: 1}}
+				p.next()
+				p.next()
+				p.skipParens()
+				qs.GroupBy = append(qs.GroupBy, g)
+			} else {
+				qs.GroupBy = append(qs.GroupBy, p.parseScalar())
+			}
 			if !p.acceptOp(opComma) {
 				break
 			}
