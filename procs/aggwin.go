@@ -94,6 +94,8 @@ type winState struct {
 	base   *int // row index of the first window value, known once all clauses are compiled
 	inside int
 	named  map[string]*tsql.Over
+	// baseAt is where base points (one allocation less per query level).
+	baseAt int
 }
 
 // hasAggregate reports whether an expression calls an aggregate at this

@@ -356,7 +356,11 @@ func (c *compiler) planSpec(spec *tsql.QuerySpec, q *tsql.Query, outer *rowScope
 		}
 		c.agg = a
 	}
-	w := &winState{base: new(int), named: map[string]*tsql.Over{}}
+	w := &winState{}
+	w.base = &w.baseAt
+	if len(spec.Windows) > 0 {
+		w.named = map[string]*tsql.Over{}
+	}
 	for _, wd := range spec.Windows {
 		w.named[strings.ToLower(wd.Name)] = wd.Over
 	}
@@ -549,7 +553,7 @@ type selected struct {
 }
 
 func (c *compiler) selectItems(spec *tsql.QuerySpec, sc *rowScope) (*selected, error) {
-	out := &selected{aliases: map[string]int{}}
+	out := &selected{} // aliases is made for the first alias
 	for _, it := range spec.Items {
 		if it.Var != nil {
 			out.nAssign++
@@ -623,6 +627,9 @@ func (c *compiler) selectItems(spec *tsql.QuerySpec, sc *rowScope) (*selected, e
 		}
 		if it.Alias != "" {
 			if _, dup := out.aliases[strings.ToLower(it.Alias)]; !dup {
+				if out.aliases == nil {
+					out.aliases = map[string]int{}
+				}
 				out.aliases[strings.ToLower(it.Alias)] = len(out.cols)
 			}
 		}
