@@ -84,6 +84,7 @@ type producer func(x *scan) (done bool)
 
 // viewDef is a row source's schema and row producers.
 type viewDef struct {
+	name string // schema.name, for messages
 	cols []rows.Column
 	// pre runs before the lock is taken (for rows that come from the
 	// master); its result reaches the producers as x.extra.
@@ -304,7 +305,6 @@ type source struct {
 	def    *viewDef
 	caller *Caller
 	db     string
-	name   string
 }
 
 func (v *source) Columns() []rows.Column { return v.def.cols }
@@ -340,7 +340,7 @@ func (v *source) run(ctx context.Context, prod producer, key sqltype.Value, fn f
 		done := prod(x)
 		x.s, x.sc = nil, nil
 		v.c.mu.RUnlock()
-		x.w.check(v.name)
+		x.w.check(v.def.name)
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -425,21 +425,54 @@ func (v *source) ScanOrdered(ctx context.Context, col int, desc bool, fn func(ro
 // caller may not read are left out (catalog views); internal tables refuse
 // non-admins with 229 when scanned.
 func (c *Catalog) View(db, schema, name string, caller *Caller) (rows.Source, bool) {
-	k := key(schema) + "." + key(name)
 	var def *viewDef
-	if key(schema) == "sys" {
+	inSSISDB := strings.EqualFold(db, SSISDB)
+	index := catalogIndex() // also names the views
+	if strings.EqualFold(schema, "sys") {
 		def = sysViews[key(name)]
-	} else if key(db) == key(SSISDB) {
-		def = catalogViews[k]
+	} else if inSSISDB {
+		def = index[viewName{key(schema), key(name)}]
 	}
 	if def == nil {
 		return nil, false
 	}
-	src := &source{c: c, def: def, caller: caller, db: key(db), name: k}
+	dbKey := ssisdbKey
+	if !inSSISDB {
+		dbKey = key(db)
+	}
+	src := &source{c: c, def: def, caller: caller, db: dbKey}
 	if len(def.seek) > 0 {
 		return seekSource{src}, true
 	}
 	return src, true
+}
+
+// viewName is a catalog view's lower-case schema and name: looking a view
+// up by the two parts builds no "schema.name" string on every query.
+type viewName struct{ schema, name string }
+
+var ssisdbKey = key(SSISDB)
+
+// catalogIndex is built on first use: init functions of other files add
+// to catalogViews.
+var (
+	catalogIndexOnce sync.Once
+	catalogIndexMap  map[viewName]*viewDef
+)
+
+func catalogIndex() map[viewName]*viewDef {
+	catalogIndexOnce.Do(func() {
+		catalogIndexMap = make(map[viewName]*viewDef, len(catalogViews))
+		for k, d := range catalogViews {
+			schema, name, _ := strings.Cut(k, ".")
+			catalogIndexMap[viewName{schema, name}] = d
+			d.name = k
+		}
+		for k, d := range sysViews {
+			d.name = "sys." + k
+		}
+	})
+	return catalogIndexMap
 }
 
 // ViewNames lists the catalog's objects in SSISDB (schema.name), for
