@@ -568,6 +568,7 @@ func (c *Catalog) StopOperation(ctx context.Context, tx *Tx, caller *Caller, ope
 	} else if !c.master.StopLocal(t.ID, stop.ID) {
 		// No run to stop any more: end both operations here.
 		c.setStatus(nil, t, StatusCanceled)
+		c.endValidationInfos(t, StatusCanceled)
 		c.setStatus(nil, stop, StatusSucceeded)
 	}
 	return stop.ID, nil

@@ -45,6 +45,14 @@ func richCatalog(t *testing.T) *env {
 	must(t, err)
 	e.c.DefineLoggingLevel(e.ctx, "verbose", "all events", 7, 255)
 
+	// Two validations, one scoped to a reference; the clock moves on
+	// below, so both have ended by the time the views are read.
+	_, err = e.c.ValidateProject(e.ctx, nil, admin, projArgs("S", &ref))
+	must(t, err)
+	e.clk.Advance(time.Second)
+	_, err = e.c.ValidatePackage(e.ctx, nil, admin, pkgArgs("package1.dtsx"))
+	must(t, err)
+
 	// A Scale Out execution that runs, logs and is stopped.
 	so := e.mustCreate(true)
 	must(t, e.c.AddExecutionWorker(e.ctx, nil, admin, &so, &w))

@@ -18,6 +18,11 @@ type Sequences struct {
 	NextPropertyID, NextMessageID, NextContextID, NextExecutableID, NextLSN  int64
 	NextStatisticsID, NextLevelID                                            int64
 	NextServerPrincipalID                                                    int32
+	// Added later: a data file written before them loads them as 0, which
+	// the code that takes an id reads as 1 (nextID); omitted while 0 so
+	// that such a file's record keeps its form.
+	NextInfoID    int64 `json:",omitempty"`
+	NextDataTapID int64 `json:",omitempty"`
 }
 
 // State is everything the catalog keeps, in plain structs so that a
@@ -175,7 +180,11 @@ type Operation struct {
 	WorkerAgentID *uuid.UUID
 	ExecutedCount *int32
 	Exec          *Execution
-	Messages      []*OperationMessage
+	// Validation is set for validate_project (300) and validate_package
+	// (301) operations. It is replaced, never changed in place, so that a
+	// persistence layer may encode it after the lock is released.
+	Validation *Validation `json:",omitempty"`
+	Messages   []*OperationMessage
 }
 
 // Execution is the execution-specific part of a type-200 operation.
@@ -326,7 +335,7 @@ func (c *Catalog) newState() *State {
 			NextOperationID: 1, NextFolderID: 1, NextProjectID: 1, NextPackageID: 1, NextParamID: 1,
 			NextEnvironmentID: 1, NextVariableID: 1, NextReferenceID: 1, NextExecParamID: 1,
 			NextPropertyID: 1, NextMessageID: 1, NextContextID: 1, NextExecutableID: 1, NextLSN: 1,
-			NextStatisticsID: 1, NextLevelID: 1, NextServerPrincipalID: 256,
+			NextStatisticsID: 1, NextLevelID: 1, NextServerPrincipalID: 256, NextInfoID: 1, NextDataTapID: 1,
 		},
 		Folders:      map[int64]*Folder{},
 		Projects:     map[int64]*Project{},

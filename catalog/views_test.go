@@ -154,6 +154,8 @@ func TestEveryRowMatchesItsColumns(t *testing.T) {
 	_, err = e.c.CreateExecution(e.ctx, nil, admin, CreateExecutionArgs{FolderName: s("folder1"), ProjectName: s("project1"),
 		PackageName: s("package1.dtsx"), Use32BitRuntime: b(false), RunInScaleOut: b(true), UseAnyWorker: b(true)})
 	must(t, err)
+	_, err = e.c.ValidateProject(e.ctx, nil, admin, projArgs("D", nil))
+	must(t, err)
 	names := append(ViewNames(), "sys.server_principals", "sys.database_principals", "sys.database_role_members",
 		"sys.server_role_members", "sys.databases", "sys.schemas")
 	for _, n := range names {

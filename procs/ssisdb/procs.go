@@ -52,7 +52,7 @@ func Procs(cat *catalog.Catalog) []*proc.Def {
 	def := func(name string, body proc.Body, params ...proc.Param) *proc.Def {
 		return &proc.Def{Database: catalog.SSISDB, Schema: "catalog", Name: name, Params: params, Body: body}
 	}
-	return []*proc.Def{
+	return append([]*proc.Def{
 		def("create_execution", b.createExecution,
 			req("@folder_name", tName), req("@project_name", tName), req("@package_name", tPackage),
 			optNull("@reference_id", tBigInt), opt("@use32bitruntime", tBit, sqltype.NewBit(false)),
@@ -100,7 +100,7 @@ func Procs(cat *catalog.Catalog) []*proc.Def {
 		def("grant_permission", b.permission((*catalog.Catalog).GrantPermission), req("@object_type", tSmall), req("@object_id", tBigInt), req("@principal_id", tInt), req("@permission_type", tSmall)),
 		def("deny_permission", b.permission((*catalog.Catalog).DenyPermission), req("@object_type", tSmall), req("@object_id", tBigInt), req("@principal_id", tInt), req("@permission_type", tSmall)),
 		def("revoke_permission", b.permission((*catalog.Catalog).RevokePermission), req("@object_type", tSmall), req("@object_id", tBigInt), req("@principal_id", tInt), req("@permission_type", tSmall)),
-	}
+	}, b.moreProcs(def)...)
 }
 
 type binder struct {
