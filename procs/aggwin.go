@@ -282,6 +282,7 @@ func (c *compiler) aggSpec(name string, x *tsql.FuncCall, sc *rowScope) (query.A
 		rt := query.StringAggType(args[0].typ)
 		sep := args[1]
 		f := c.f
+		c.local = true
 		spec.Arg = c.qx(args[0])
 		spec.New = func() query.Accumulator {
 			s := ""
@@ -470,6 +471,7 @@ func (c *compiler) frameBound(b *tsql.FrameBound) (query.Bound, error) {
 		if err != nil {
 			return out, err
 		}
+		c.local = true // the bound is evaluated now
 		v, err := e.eval(c.f, nil)
 		if err != nil {
 			return out, c.runtimeErr(err)

@@ -37,6 +37,12 @@ type compiler struct {
 	subqs        []subqMark
 	maxRecursion *cexpr
 	dmlTarget    *dmlTarget
+	// sharing is set while planning a query whose plan may be kept for
+	// later runs (keptplan.go): closures read the frame from the context
+	// instead of capturing f. local records that the plan is bound to this
+	// run after all (it captured f, or reads a source other than a catalog
+	// view), so it is not kept.
+	sharing, local bool
 }
 
 // compileFailed is returned by statement compilers after a compile error

@@ -160,6 +160,7 @@ func (c *compiler) recursiveCTE(def *cteDef, outer *rowScope) (query.Node, error
 	rec := &query.Recursive{Anchor: anchor, Step: conformTo(step, cols), Work: work}
 	if e := c.maxRecursion; e != nil {
 		f := c.f
+		c.local = true
 		rec.Max = func(ctx context.Context) (int64, error) {
 			fr := f
 			if fr == nil {

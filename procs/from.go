@@ -305,6 +305,7 @@ func (c *compiler) bind(te tsql.TableExpr, outer *rowScope) (*fromTree, error) {
 		}
 		st := &scopeTable{alias: x.Alias, aliased: x.Alias != ""}
 		if x.Var != nil {
+			c.local = true // a table variable is the frame's
 			src, err := c.tableVar(x.Var)
 			if err != nil {
 				return nil, err
@@ -323,6 +324,7 @@ func (c *compiler) bind(te tsql.TableExpr, outer *rowScope) (*fromTree, error) {
 		}
 		if n.parts == 1 {
 			if def := c.ctes.find(n.name); def != nil {
+				c.local = true
 				node, err := c.cteNode(def)
 				if err != nil {
 					return nil, err
@@ -346,12 +348,14 @@ func (c *compiler) bind(te tsql.TableExpr, outer *rowScope) (*fromTree, error) {
 		}
 		return leaf(&scopeTable{alias: x.Alias, aliased: true, written: x.Alias}, nil, node), nil
 	case *tsql.ValuesTable:
+		c.local = true
 		node, err := c.valuesTable(x, outer)
 		if err != nil {
 			return nil, err
 		}
 		return leaf(&scopeTable{alias: x.Alias, aliased: true, written: x.Alias}, nil, node), nil
 	case *tsql.TableFuncRef:
+		c.local = true
 		node, err := c.tableFunc(x, outer)
 		if err != nil {
 			return nil, err
@@ -362,18 +366,21 @@ func (c *compiler) bind(te tsql.TableExpr, outer *rowScope) (*fromTree, error) {
 		}
 		return leaf(&scopeTable{alias: alias, aliased: x.Alias != "", written: alias}, nil, node), nil
 	case *tsql.OpenRowset:
+		c.local = true
 		node, err := c.openRowset(x)
 		if err != nil {
 			return nil, err
 		}
 		return leaf(&scopeTable{alias: x.Alias, aliased: x.Alias != "", written: x.Alias}, nil, node), nil
 	case *tsql.PivotTable:
+		c.local = true
 		node, err := c.pivot(x, outer)
 		if err != nil {
 			return nil, err
 		}
 		return leaf(&scopeTable{alias: x.Alias, aliased: true, written: x.Alias}, nil, node), nil
 	case *tsql.UnpivotTable:
+		c.local = true
 		node, err := c.unpivot(x, outer)
 		if err != nil {
 			return nil, err
@@ -455,6 +462,7 @@ func (c *compiler) build(t *fromTree) (query.Node, error) {
 			return nil, err
 		}
 		f := c.f
+		c.local = true
 		var node query.Node = &query.Apply{Outer: t.join == tsql.OuterApply, Left: l, Right: r,
 			Bind: func(ctx context.Context, lr rows.Row) context.Context {
 				f.outer = append(f.outer, lr)

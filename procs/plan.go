@@ -26,7 +26,7 @@ import (
 // the frame is captured; a plan built at compile time reads it from the
 // context.
 func (c *compiler) qx(e *cexpr) query.Expr {
-	if f := c.f; f != nil {
+	if f := c.f; f != nil && !c.sharing {
 		return func(_ context.Context, r rows.Row) (sqltype.Value, error) { return e.eval(f, r) }
 	}
 	return func(ctx context.Context, r rows.Row) (sqltype.Value, error) { return e.eval(frameOf(ctx), r) }
@@ -34,7 +34,7 @@ func (c *compiler) qx(e *cexpr) query.Expr {
 
 // qpred adapts a compiled condition: only true keeps a row.
 func (c *compiler) qpred(cf condFn) query.Pred {
-	if f := c.f; f != nil {
+	if f := c.f; f != nil && !c.sharing {
 		return func(_ context.Context, r rows.Row) (bool, error) {
 			t, err := cf(f, r)
 			return t == triTrue, err
@@ -529,6 +529,7 @@ func orderedLeaf(n query.Node, col int, desc bool) (query.Node, bool) {
 // NULL (warning 8153, when ANSI_WARNINGS is on).
 func (c *compiler) nullWarning() func() {
 	f := c.f
+	c.local = true
 	if f == nil {
 		return nil
 	}
@@ -677,6 +678,9 @@ func (c *compiler) orderKey(e tsql.Expr, spec *tsql.QuerySpec, items *selected, 
 func (c *compiler) limit(top *tsql.TopClause, offset, fetch tsql.Expr, node query.Node, sortIdx []int, sc *rowScope) (query.Node, error) {
 	lim := &query.Limit{Input: node, Cmp: compareValues}
 	f := c.f
+	if c.sharing {
+		f = nil // read from the context
+	}
 	evalAt := func(ctx context.Context, e *cexpr) (sqltype.Value, error) {
 		fr := f
 		if fr == nil {

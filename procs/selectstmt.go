@@ -31,6 +31,7 @@ type selectStmt struct {
 	vars  map[string]int
 	mod   *module
 	fixed *plan // a query without FROM: planned at compile time
+	kept  keptPlan
 }
 
 func (c *compiler) selectStmt(x *tsql.SelectStmt) (stmt, error) {
@@ -51,12 +52,22 @@ func (s *selectStmt) plan(f *frame) (*plan, error) {
 	if s.fixed != nil {
 		return s.fixed, nil
 	}
-	// Planned on every run: names resolve in the current database and views
-	// are bound to the current security context.
+	// Planned at run time: names resolve in the current database and views
+	// are bound to the current security context. A plan over catalog views
+	// only is kept for the next runs in the same context (keptplan.go).
+	if p := s.kept.get(f.s); p != nil {
+		return p, nil
+	}
 	c := runtimeCompiler(f, s.mod, s.vars)
+	keep := s.kept.mayKeep(s.q)
+	c.sharing = keep
+	tables := f.s.e.tables.gen.Load() // before names are resolved
 	p, err := c.planQuery(f, s.q)
 	if err := c.firstErr(err); err != nil {
 		return nil, err
+	}
+	if keep && !c.local {
+		s.kept.put(f.s, p, tables)
 	}
 	return p, nil
 }

@@ -54,6 +54,7 @@ func (c *compiler) markOuter(found *rowScope) {
 
 func (c *compiler) subquery(q *tsql.Query, sc *rowScope) (*subquery, error) {
 	sq := &subquery{q: q, vars: c.varSnapshot(), mod: c.mod}
+	c.local = true
 	if c.f == nil {
 		c.checkVars(q)
 		return sq, nil

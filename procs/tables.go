@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/rows"
 	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/sqlerr"
@@ -31,6 +32,10 @@ func tkey(db, schema, name string) tableKey {
 type tableStore struct {
 	mu     sync.RWMutex
 	tables map[tableKey]*userTable
+	// gen counts the changes of tables: a kept plan (keptplan.go) is
+	// valid only while no table has come or gone since, as one could now
+	// take the place of a view the plan resolved.
+	gen atomic.Uint64
 }
 
 // userTable is a stored table with what the engine keeps about it.
@@ -58,6 +63,7 @@ func (st *tableStore) put(k tableKey, t *userTable) {
 	} else {
 		st.tables[k] = t
 	}
+	st.gen.Add(1)
 }
 
 // list returns the tables of a database.
@@ -108,6 +114,7 @@ func (s *Session) lookupTable(n procName) *userTable {
 func (c *compiler) tableSource(n procName) (rows.Source, error) {
 	s := c.f.s
 	if t := s.lookupTable(n); t != nil {
+		c.local = true // only plans over catalog views are kept
 		if err := s.checkTableAccess(t, "SELECT"); err != nil {
 			return nil, c.runtimeErr(err)
 		}
@@ -119,6 +126,9 @@ func (c *compiler) tableSource(n procName) (rows.Source, error) {
 	src, ok := s.resolveView(c.f, n)
 	if !ok {
 		return nil, c.runtimeErr(sqlerr.New(208, 16, 1, "Invalid object name '%s'.", n.written))
+	}
+	if strings.EqualFold(n.schema, "sys") || strings.EqualFold(n.schema, "information_schema") {
+		c.local = true // the session's own views (sys.procedures, ...)
 	}
 	return src, nil
 }
