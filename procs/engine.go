@@ -81,6 +81,24 @@ type Engine struct {
 	tables tableStore
 	// funcs is the registry of built-in scalar functions (procs/builtin).
 	funcs func(name string) fnCompiler
+	// builtinMods holds the module of each built-in procedure's frame
+	// (bodyless), made once instead of on every call.
+	builtinMods sync.Map
+}
+
+// rpcModule is the module of an RPC's top-level frame, which runs no
+// statements of its own. Modules are not changed by running them, so one
+// serves every call.
+var rpcModule = &module{body: &block{}}
+
+// bodyless returns the module of a built-in procedure's frame: no
+// statements, named after the procedure for its errors.
+func (e *Engine) bodyless(d *proc.Def) *module {
+	if m, ok := e.builtinMods.Load(d); ok {
+		return m.(*module)
+	}
+	m, _ := e.builtinMods.LoadOrStore(d, &module{name: d.QualifiedName(), body: &block{}})
+	return m.(*module)
 }
 
 // defaultFuncs is the built-in function registry the engine uses; set by

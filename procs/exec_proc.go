@@ -88,7 +88,10 @@ func splitName(s string) procName {
 // database procedures in the named or current database, schema dbo when
 // none is written.
 func (s *Session) resolve(n procName) (*proc.Def, *userProc, error) {
-	notFound := sqlerr.New(2812, 16, 62, "Could not find stored procedure '%s'.", n.written)
+	// Made where the search fails (not up front: most calls find theirs).
+	notFound := func() error {
+		return sqlerr.New(2812, 16, 62, "Could not find stored procedure '%s'.", n.written)
+	}
 	if n.parts > 3 {
 		return nil, nil, sqlerr.New(7202, 11, 2, "Could not find server '%s' in sys.servers. Verify that the correct server name was specified. If necessary, execute the stored procedure sp_addlinkedserver to add the server to sys.servers.", strings.SplitN(n.written, ".", 2)[0])
 	}
@@ -96,7 +99,7 @@ func (s *Session) resolve(n procName) (*proc.Def, *userProc, error) {
 	if n.db != "" {
 		c, ok := s.e.cat.Database(n.db)
 		if !ok {
-			return nil, nil, notFound
+			return nil, nil, notFound()
 		}
 		db = c
 	}
@@ -123,7 +126,7 @@ func (s *Session) resolve(n procName) (*proc.Def, *userProc, error) {
 	if ok {
 		return up.def, up, nil
 	}
-	return nil, nil, notFound
+	return nil, nil, notFound()
 }
 
 // execArg is a compiled EXEC argument.
@@ -318,7 +321,7 @@ func (s *Session) call(f *frame, d *proc.Def, args []proc.Arg) (*callResult, err
 	case proc.Body, sessionBody:
 		c := &proc.Call{Def: d, Args: b.Values, Supplied: b.Supplied, Out: res.outs, Caller: s.principal,
 			Tx: s.catalogTx(), Database: s.database, SPID: s.spid}
-		cf := &frame{ctx: f.ctx, s: s, out: f.out, mod: &module{name: d.QualifiedName(), body: &block{}}, level: level}
+		cf := &frame{ctx: f.ctx, s: s, out: f.out, mod: s.e.bodyless(d), level: level}
 		c.Results = &procResults{f: cf}
 		var status int32
 		var berr error

@@ -76,7 +76,7 @@ func (s *Session) RPC(ctx context.Context, req *tds.RPCRequest, w tds.ResultWrit
 			args[i].Name = ""
 		}
 	}
-	top := newFrame(ctx, s, out, &module{body: &block{}}, 0)
+	top := newFrame(ctx, s, out, rpcModule, 0)
 	res, err := s.call(top, d, args)
 	if err != nil {
 		if r, ok := err.(*raised); ok {
