@@ -22,7 +22,38 @@ func (b *binder) moreProcs(def func(string, proc.Body, ...proc.Param) *proc.Def)
 			req("@package_name", tPackage), out("@validation_id", tBigInt, false),
 			opt("@use32bitruntime", tBit, sqltype.NewBit(false)), opt("@environment_scope", tChar1, sqltype.NewString(tChar1, "D")),
 			optNull("@reference_id", tBigInt)),
+		def("set_environment_property", b.setEnvironmentProperty, req("@folder_name", tName), req("@environment_name", tName),
+			req("@property_name", tName), req("@property_value", tDesc)),
+		def("set_environment_reference_type", b.setEnvironmentReferenceType, req("@reference_id", tBigInt),
+			req("@reference_type", tChar1), optNull("@environment_folder_name", tName)),
+		def("move_environment", b.moveEnvironment, req("@source_folder", tName), req("@environment_name", tName),
+			req("@destination_folder", tName)),
+		def("set_environment_variable_protection", b.setEnvironmentVariableProtection, req("@folder_name", tName),
+			req("@environment_name", tName), req("@variable_name", tName), req("@sensitive", tBit)),
 	}
+}
+
+func (b *binder) setEnvironmentProperty(ctx context.Context, c *proc.Call) (int32, error) {
+	tx, caller := b.env(c)
+	return status(b.cat.SetEnvironmentProperty(ctx, tx, caller, str(c, "@folder_name"), str(c, "@environment_name"),
+		str(c, "@property_name"), str(c, "@property_value")))
+}
+
+func (b *binder) setEnvironmentReferenceType(ctx context.Context, c *proc.Call) (int32, error) {
+	tx, caller := b.env(c)
+	return status(b.cat.SetEnvironmentReferenceType(ctx, tx, caller, i64(c, "@reference_id"), str(c, "@reference_type"),
+		str(c, "@environment_folder_name")))
+}
+
+func (b *binder) moveEnvironment(ctx context.Context, c *proc.Call) (int32, error) {
+	tx, caller := b.env(c)
+	return status(b.cat.MoveEnvironment(ctx, tx, caller, str(c, "@source_folder"), str(c, "@environment_name"), str(c, "@destination_folder")))
+}
+
+func (b *binder) setEnvironmentVariableProtection(ctx context.Context, c *proc.Call) (int32, error) {
+	tx, caller := b.env(c)
+	return status(b.cat.SetEnvironmentVariableProtection(ctx, tx, caller, str(c, "@folder_name"), str(c, "@environment_name"),
+		str(c, "@variable_name"), bit(c, "@sensitive")))
 }
 
 func (b *binder) validateArgs(c *proc.Call) catalog.ValidateArgs {
