@@ -309,12 +309,18 @@ func (s *Sort) RunFirst(ctx context.Context, k int64, fn func(rows.Row) (bool, e
 			// It sorts after the worst row kept: it cannot be among the first k.
 			return cmpErr == nil, cmpErr
 		}
-		it := &sortItem{keys: append([]sqltype.Value(nil), scratch.keys...), seq: scratch.seq, row: append(rows.Row(nil), r...)}
 		if full {
-			h.items[0] = it
+			// The row replaces the worst one kept, in its storage: input
+			// in the opposite order (the newest N of rows that come oldest
+			// first) replaces a row each time.
+			it := h.items[0]
+			it.keys = append(it.keys[:0], scratch.keys...)
+			it.seq = scratch.seq
+			it.row = append(it.row[:0], r...)
 			heap.Fix(h, 0)
 			return cmpErr == nil, cmpErr
 		}
+		it := &sortItem{keys: append([]sqltype.Value(nil), scratch.keys...), seq: scratch.seq, row: append(rows.Row(nil), r...)}
 		if k >= 0 {
 			heap.Push(h, it)
 		} else {
