@@ -77,6 +77,23 @@ func TestPlansOverViewsAreKept(t *testing.T) {
 				t.Fatalf("id %d: %s", id, got)
 			}
 		}
+		const top = "SELECT TOP (@n) id FROM big WHERE id > @from ORDER BY id"
+		for _, n := range []int64{1, 3, 2} {
+			r := &recorder{}
+			err := s.RPC(context.Background(), &tds.RPCRequest{ProcID: tds.ProcExecuteSQL, Params: []tds.Param{
+				nvParam("", top), nvParam("", "@n int, @from int"), intParam("@n", n, false), intParam("@from", 10*n, false)}}, r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			o := r.Outcome()
+			if len(o.Errors) > 0 || len(o.Results) != 1 || int64(len(o.Results[0])) != n || o.Results[0][0][0] != itoa(10*n+1) {
+				t.Fatalf("TOP (%d) after %d: %+v", n, 10*n, o)
+			}
+		}
+		if ct := s.modules[moduleKey{decls: "@n int, @from int", text: top}]; ct.mod == nil ||
+			ct.mod.body.stmts[0].s.(*selectStmt).kept.p.Load() == nil {
+			t.Fatal("the TOP (@n) plan was not kept")
+		}
 	})
 
 	t.Run("another database plans again", func(t *testing.T) {
