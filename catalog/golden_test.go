@@ -85,7 +85,13 @@ func richCatalog(t *testing.T) *env {
 
 	// One created and one pending; an execution of the object-permission
 	// user that others may not see; read access granted on one execution.
-	e.mustCreate(false)
+	tapped := e.mustCreate(false)
+	_, err = e.c.AddDataTap(e.ctx, nil, admin, AddDataTapArgs{ExecutionID: &tapped, TaskPackagePath: s(`\Package\DFT`),
+		PathIDString: s("Paths[Source.Output]"), DataFileName: s("out.csv"), MaxRows: i32(10)})
+	must(t, err)
+	_, err = e.c.AddDataTap(e.ctx, nil, admin, AddDataTapArgs{ExecutionID: &tapped, TaskGUID: ptr(e.c.opts.NewUUID()),
+		PathIDString: s("Paths[Source.Output]"), DataFileName: s("all.csv")})
+	must(t, err)
 	pending := e.mustCreate(false)
 	must(t, e.c.StartExecution(e.ctx, nil, admin, &pending, nil))
 	pid := projectID(e, "project1")

@@ -74,6 +74,11 @@ var messages = map[int32]struct {
 	27206: {16, "Failed to deploy project to the folder '%ls'. You do not have sufficient permissions to deploy this project."},
 	27208: {16, "The environment reference '%I64d' is not associated with the project."},
 	27209: {16, "Failed to create environment to the folder '%ls'. You do not have sufficient permissions to create this environment."},
+	// 27212 and 27215 are the numbers remove_data_tap raises; SQL Server's
+	// texts for them are not known here, so these texts are the emulator's
+	// own, in the style of their neighbours (docs/coverage.md says so).
+	27212: {16, "Data taps can only be added to or removed from an execution that has been created and not started."},
+	27215: {16, "Cannot find the data tap '%I64d' because it does not exist or you do not have sufficient permissions."},
 	27217: {16, "The logging level '%d' is undefined. Provide one of the following logging levels: 0 (None), 1 (Basic), 2 (Performance), 3 (Verbose), 4 (RuntimeLineage), 100 (Customized)."},
 	27219: {16, "Caller does not have permissions to execute the stored procedure."},
 	27221: {16, "Unable to map an environment variable with the sensitive property set to True, to a parameter with the sensitive property set to False. Ensure that the property settings match."},

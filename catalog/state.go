@@ -189,28 +189,31 @@ type Operation struct {
 
 // Execution is the execution-specific part of a type-200 operation.
 type Execution struct {
-	FolderName      string
-	ProjectName     string
-	PackageName     string
-	ProjectID       int64
-	ReferenceID     *int64
-	ReferenceType   *byte
-	EnvFolderName   *string
-	EnvName         *string
-	ProjectLSN      int64
-	ExecutedAsSID   []byte
-	ExecutedAsName  string
-	Use32Bit        bool
-	ScaleOut        bool
-	UseAnyWorker    bool
-	JobID           *uuid.UUID
-	Workers         []uuid.UUID // add_execution_worker
-	Params          []*ExecParam
-	Overrides       []*PropertyOverride
-	StopID          int64 // operation id of the stop request, if any
-	Contexts        []*EventContext
-	Executables     []*Executable
-	Statistics      []*ExecutableStatistic
+	FolderName     string
+	ProjectName    string
+	PackageName    string
+	ProjectID      int64
+	ReferenceID    *int64
+	ReferenceType  *byte
+	EnvFolderName  *string
+	EnvName        *string
+	ProjectLSN     int64
+	ExecutedAsSID  []byte
+	ExecutedAsName string
+	Use32Bit       bool
+	ScaleOut       bool
+	UseAnyWorker   bool
+	JobID          *uuid.UUID
+	Workers        []uuid.UUID // add_execution_worker
+	Params         []*ExecParam
+	Overrides      []*PropertyOverride
+	StopID         int64 // operation id of the stop request, if any
+	Contexts       []*EventContext
+	Executables    []*Executable
+	Statistics     []*ExecutableStatistic
+	// DataTaps are add_data_tap's rows; the list is replaced, never
+	// changed in place (see Operation.Validation).
+	DataTaps        []*DataTap                      `json:",omitempty"`
 	openStats       map[string]*ExecutableStatistic // source id -> running statistic
 	executableBySrc map[string]*Executable
 }

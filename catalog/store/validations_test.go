@@ -9,9 +9,9 @@ import (
 )
 
 // TestValidationsAreStored: a finished and a running validation, with
-// their extended_operation_info rows and messages, read the same after a
-// reload; catalog.startup then ends the running one (6), and the next
-// info ids go on from the stored counter.
+// their extended_operation_info rows and messages, and a data tap read the
+// same after a reload; catalog.startup then ends the running validation
+// (6), and the next info ids go on from the stored counter.
 func TestValidationsAreStored(t *testing.T) {
 	dir := t.TempDir()
 	clk := clock.NewFake(t0)
@@ -32,7 +32,16 @@ func TestValidationsAreStored(t *testing.T) {
 	if r := a.row("catalog.validations", "validation_id", done); r == nil || r["status"].Int64() != 7 {
 		t.Fatalf("finished validation: %v", r)
 	}
+	// A data tap on a created execution.
+	exec := a.execution("f1", "p1", "pkg.dtsx", false)
+	max := int32(5)
+	_, err = c.AddDataTap(ctx, nil, sa, catalog.AddDataTapArgs{ExecutionID: &exec, TaskPackagePath: str(`\Package\DFT`),
+		PathIDString: str("Paths[a.b]"), DataFileName: str("tap.csv"), MaxRows: &max})
+	a.ok(err)
 	before := a.snapshot()
+	if len(before["catalog.execution_data_taps"]) != 1 {
+		t.Fatalf("execution_data_taps: %v", before["catalog.execution_data_taps"])
+	}
 	if len(before["catalog.extended_operation_info"]) != 3 {
 		t.Fatalf("extended_operation_info: %v", before["catalog.extended_operation_info"])
 	}

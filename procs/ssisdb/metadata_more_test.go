@@ -11,4 +11,13 @@ func init() {
 		"server_name nvarchar(128), machine_name nvarchar(128)"
 	referenceViews["extended_operation_info"] = "info_id bigint, operation_id bigint, object_name nvarchar(260), " +
 		"object_type smallint, reference_id bigint, status int, start_time datetimeoffset(7), end_time datetimeoffset(7)"
+	referenceViews["execution_data_taps"] = "data_tap_id bigint, execution_id bigint, package_path nvarchar(max), " +
+		"dataflow_path_id_string nvarchar(4000), dataflow_task_guid uniqueidentifier, max_rows int, filename nvarchar(4000)"
+	referenceViews["execution_component_phases"] = "phase_stats_id bigint, execution_id bigint, package_name nvarchar(260), " +
+		"task_name nvarchar(4000), subcomponent_name nvarchar(4000), phase sysname, start_time datetimeoffset(7), " +
+		"end_time datetimeoffset(7), execution_path nvarchar(max)"
+	referenceViews["execution_data_statistics"] = "data_stats_id bigint, execution_id bigint, package_name nvarchar(260), " +
+		"task_name nvarchar(4000), dataflow_path_id_string nvarchar(4000), dataflow_path_name nvarchar(4000), " +
+		"source_component_name nvarchar(4000), destination_component_name nvarchar(4000), rows_sent bigint, " +
+		"created_time datetimeoffset(7), execution_path nvarchar(max)"
 }

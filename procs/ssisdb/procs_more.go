@@ -30,7 +30,37 @@ func (b *binder) moreProcs(def func(string, proc.Body, ...proc.Param) *proc.Def)
 			req("@destination_folder", tName)),
 		def("set_environment_variable_protection", b.setEnvironmentVariableProtection, req("@folder_name", tName),
 			req("@environment_name", tName), req("@variable_name", tName), req("@sensitive", tBit)),
+		def("add_data_tap", b.addDataTap, req("@execution_id", tBigInt), req("@task_package_path", tMax),
+			req("@dataflow_path_id_string", sqltype.NVarCharN(4000)), req("@data_filename", sqltype.NVarCharN(4000)),
+			optNull("@max_rows", tInt), out("@data_tap_id", tBigInt, true)),
+		def("add_data_tap_by_guid", b.addDataTap, req("@execution_id", tBigInt), req("@dataflow_task_guid", tGUID),
+			req("@dataflow_path_id_string", sqltype.NVarCharN(4000)), req("@data_filename", sqltype.NVarCharN(4000)),
+			optNull("@max_rows", tInt), out("@data_tap_id", tBigInt, true)),
+		def("remove_data_tap", b.removeDataTap, req("@data_tap_id", tBigInt)),
 	}
+}
+
+// addDataTap serves both add_data_tap (by package path) and
+// add_data_tap_by_guid (by task GUID): the one argument it has is set.
+func (b *binder) addDataTap(ctx context.Context, c *proc.Call) (int32, error) {
+	tx, caller := b.env(c)
+	a := catalog.AddDataTapArgs{ExecutionID: i64(c, "@execution_id"), PathIDString: str(c, "@dataflow_path_id_string"),
+		DataFileName: str(c, "@data_filename"), MaxRows: i32(c, "@max_rows")}
+	if c.Def.Name == "add_data_tap_by_guid" {
+		a.TaskGUID = guid(c, "@dataflow_task_guid")
+	} else {
+		a.TaskPackagePath = str(c, "@task_package_path")
+	}
+	id, err := b.cat.AddDataTap(ctx, tx, caller, a)
+	if err == nil {
+		c.SetOut("@data_tap_id", sqltype.NewBigInt(id))
+	}
+	return status(err)
+}
+
+func (b *binder) removeDataTap(ctx context.Context, c *proc.Call) (int32, error) {
+	tx, caller := b.env(c)
+	return status(b.cat.RemoveDataTap(ctx, tx, caller, i64(c, "@data_tap_id")))
 }
 
 func (b *binder) setEnvironmentProperty(ctx context.Context, c *proc.Call) (int32, error) {
