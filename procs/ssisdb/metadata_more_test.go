@@ -20,4 +20,7 @@ func init() {
 		"task_name nvarchar(4000), dataflow_path_id_string nvarchar(4000), dataflow_path_name nvarchar(4000), " +
 		"source_component_name nvarchar(4000), destination_component_name nvarchar(4000), rows_sent bigint, " +
 		"created_time datetimeoffset(7), execution_path nvarchar(max)"
+	referenceViews["object_versions"] = "object_version_lsn bigint, object_id bigint, object_type smallint, object_name sysname, " +
+		"description nvarchar(1024), created_by nvarchar(128), created_time datetimeoffset(7), restored_by nvarchar(128), " +
+		"last_restored_time datetimeoffset(7)"
 }
