@@ -68,7 +68,7 @@ type ValidateArgs struct {
 // (0 when it failed before creating the operation). The validation runs
 // on the catalog's clock after the call returns, as the real one runs in
 // ISServerExec: the operation is running (2) and ends 7, or 4 when a
-// check fails (see runValidation).
+// check fails (see validationProblems).
 func (c *Catalog) ValidateProject(ctx context.Context, tx *Tx, caller *Caller, a ValidateArgs) (int64, error) {
 	// The procedure's own checks, in its order: NULLs (state 4), then the
 	// values (27101, state 2).
@@ -164,8 +164,7 @@ func (c *Catalog) validate(tx *Tx, caller *Caller, typ int16, a ValidateArgs, nu
 	op.ProcessID = ptr(int32(4000 + op.ID%60000))
 	c.setStatus(tx, op, StatusRunning)
 	c.logMessage(tx, op, msgInformation, fmt.Sprintf("The validation of the %s started.", validationSubject(typ, p, pkgs)))
-	opID := op.ID
-	c.clk.AfterFunc(time.Duration(max(len(pkgs), 1))*validationStep, func() { c.finishValidation(opID) })
+	c.clk.AfterFunc(time.Duration(max(len(pkgs), 1))*validationStep, func() { c.finishValidation(op) })
 	return op.ID, nil
 }
 
@@ -177,14 +176,14 @@ func validationSubject(typ int16, p *Project, pkgs []*Package) string {
 }
 
 // finishValidation ends a running validation when its simulated time is
-// up: the checks of runValidation decide its status. A validation that
-// was stopped, rolled back or replaced by a reset is left alone.
-func (c *Catalog) finishValidation(id int64) {
+// up: validationProblems decides its status. A validation that was
+// stopped, rolled back, or dropped by a reset or a reload (whose id a new
+// operation may have taken) is left alone.
+func (c *Catalog) finishValidation(op *Operation) {
 	c.mu.Lock()
 	defer c.releaseNoWait()
 	s := c.st
-	op := s.Operations[id]
-	if op == nil || op.Validation == nil || op.Status != StatusRunning {
+	if s.Operations[op.ID] != op || op.Validation == nil || op.Status != StatusRunning {
 		return
 	}
 	v := *op.Validation

@@ -290,3 +290,36 @@ func TestValidateRoleMatrix(t *testing.T) {
 		}
 	}
 }
+
+// TestValidationTimerAfterReset: a validation dropped by a reset does not
+// end the new operation that takes its id.
+func TestValidationTimerAfterReset(t *testing.T) {
+	e := newEnv(t, false)
+	e.demo()
+	admin := e.as(lAdmin)
+	_, err := e.c.SetObjectParameterValue(e.ctx, nil, admin, i16(20), s("folder1"), s("project1"), s("Required"), sqltype.NewInt(5), nil, nil)
+	must(t, err)
+	old, err := e.c.ValidatePackage(e.ctx, nil, admin, pkgArgs("package1.dtsx"))
+	must(t, err)
+	e.c.Reset(e.ctx)
+	e.cache = map[string]*Caller{} // the principals were made again
+	admin = e.as(lAdmin)
+	e.demo()
+	_, err = e.c.SetObjectParameterValue(e.ctx, nil, admin, i16(20), s("folder1"), s("project1"), s("Required"), sqltype.NewInt(5), nil, nil)
+	must(t, err)
+	e.clk.Advance(100 * time.Millisecond)
+	id, err := e.c.ValidateProject(e.ctx, nil, admin, projArgs("D", nil))
+	must(t, err)
+	if id != old {
+		t.Fatalf("the new validation has id %d, not the reset one's %d: the test no longer reuses the id", id, old)
+	}
+	// The old timer falls due first (after 0.5 s); the new one after 1 s.
+	e.clk.Advance(600 * time.Millisecond)
+	if st := e.status(id); st != StatusRunning {
+		t.Fatalf("the reset validation's timer ended the new one: status %d", st)
+	}
+	e.clk.Advance(time.Second)
+	if st := e.status(id); st != StatusSucceeded {
+		t.Fatalf("status %d after its own time", st)
+	}
+}
