@@ -2,6 +2,7 @@ package procs
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/sqlerr"
@@ -233,7 +234,8 @@ func (f *frame) runDynamic(text, decls string, params []proc.Param, args []proc.
 		}
 	}
 	err = df.runModule()
-	if bound != nil && c != nil {
+	if bound != nil && c != nil && slices.ContainsFunc(bound.OutArg, func(ai int) bool { return ai >= 0 }) {
+		// Only OUTPUT arguments have values to return.
 		c.ExtraOut = make([]sqltype.Value, len(args))
 		for pi, ai := range bound.OutArg {
 			if ai >= 0 {
