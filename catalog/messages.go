@@ -74,6 +74,13 @@ var messages = map[int32]struct {
 	27206: {16, "Failed to deploy project to the folder '%ls'. You do not have sufficient permissions to deploy this project."},
 	27208: {16, "The environment reference '%I64d' is not associated with the project."},
 	27209: {16, "Failed to create environment to the folder '%ls'. You do not have sufficient permissions to create this environment."},
+	// 27151, 27152, 27155 and 27179 are the numbers restore_project
+	// raises and logs; SQL Server's texts for them are not known here, so
+	// these texts are the emulator's own (docs/coverage.md says so).
+	27151: {10, "Restoring the project '%ls' from its current version %I64d."},
+	27152: {10, "The project '%ls' was restored to version %I64d."},
+	27155: {16, "The specified version is already the current version of the project."},
+	27179: {16, "The specified version of the project does not exist or you do not have sufficient permissions."},
 	// 27212 and 27215 are the numbers remove_data_tap raises; SQL Server's
 	// texts for them are not known here, so these texts are the emulator's
 	// own, in the style of their neighbours (docs/coverage.md says so).

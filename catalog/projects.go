@@ -112,13 +112,25 @@ func (c *Catalog) installProject(tx *Tx, sc *secCtx, f *Folder, existing *Projec
 		tx.record(func() { *p = old })
 	}
 	s.changes(tx).project(p.ID)
-	prevParams := p.Params
 	p.Description = parsed.Description
 	p.FormatVersion = max(parsed.FormatVersion, 1)
 	p.ProtectionLevel = parsed.ProtectionLevel
 	p.DeployedBySID, p.DeployedByName, p.LastDeployed = sc.callerSID(), sc.callerName(), now
-	p.LSN = s.NextLSN
+	lsn := s.NextLSN
 	s.NextLSN++
+	s.keepVersion(p, &ProjectVersion{LSN: lsn, Description: parsed.Description, CreatedBy: sc.callerName(), Created: now, Stream: stream})
+	s.loadVersion(p, name, parsed, lsn, stream)
+	return p
+}
+
+// loadVersion makes a version of the project its current one: its
+// packages and parameters from the parsed .ispac. Server-side parameter
+// values (set_object_parameter_value) carry over when the parameter keeps
+// its name, object and type. Call with the write lock held, the project's
+// undo recorded.
+func (s *State) loadVersion(p *Project, name string, parsed *ispac.Project, lsn int64, stream []byte) {
+	prevParams := p.Params
+	p.LSN = lsn
 	p.Stream = stream
 	p.Packages = nil
 	p.Params = nil
@@ -151,7 +163,6 @@ func (c *Catalog) installProject(tx *Tx, sc *secCtx, f *Folder, existing *Projec
 	for _, pk := range parsed.Packages {
 		addParams(30, pk.Name, pk.Params)
 	}
-	return p
 }
 
 // visibleProject finds a project by folder and name as the caller sees it

@@ -90,6 +90,26 @@ type Project struct {
 	Packages        []*Package
 	Params          []*ObjectParameter
 	Stream          []byte // the .ispac of the current version, for get_project
+	// Versions are the kept versions, the current one among them, oldest
+	// first (object_versions). Empty for a project loaded from a data file
+	// written before versions were kept: its current version is then the
+	// only one. Replaced, never changed in place.
+	Versions []*ProjectVersion `json:",omitempty"`
+}
+
+// ProjectVersion is a row of internal.object_versions: a deployed version
+// of a project that restore_project can make current again.
+type ProjectVersion struct {
+	LSN          int64
+	Description  string
+	CreatedBy    string
+	Created      time.Time
+	RestoredBy   *string
+	LastRestored time.Time // zero is NULL
+	// Stream is the version's .ispac. A persistence layer may leave it out
+	// for the current version (whose stream Project.Stream holds): see
+	// Project.versionStream.
+	Stream []byte `json:",omitempty"`
 }
 
 // Package is a package of a project version.

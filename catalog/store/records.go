@@ -202,6 +202,18 @@ func cloneOperation(op *catalog.Operation) *catalog.Operation {
 func encodeProject(p *catalog.Project) ([]byte, error) {
 	r := projectRec{Project: *p}
 	r.Stream = nil // stored in project_streams, once per version
+	if len(p.Versions) > 0 {
+		// The current version's .ispac is the project's stream, stored
+		// already; the others are kept in the record.
+		r.Project.Versions = make([]*catalog.ProjectVersion, len(p.Versions))
+		for i, v := range p.Versions {
+			c := *v
+			if c.LSN == p.LSN {
+				c.Stream = nil
+			}
+			r.Project.Versions[i] = &c
+		}
+	}
 	r.Project.Params = nil
 	r.Params = make([]paramRec, len(p.Params))
 	for i, q := range p.Params {

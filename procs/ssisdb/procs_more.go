@@ -8,8 +8,8 @@ import (
 	"github.com/ssisdb-emulator/ssisdb-emulator/procs/proc"
 )
 
-// moreProcs are the validations, object versions, the environment
-// procedures added after the first set, and the data taps.
+// moreProcs are the validations, the environment procedures added after
+// the first set, the data taps and restore_project.
 func (b *binder) moreProcs(def func(string, proc.Body, ...proc.Param) *proc.Def) []*proc.Def {
 	return []*proc.Def{
 		// The real signatures (SSISDB's CREATE PROCEDURE), which give
@@ -37,7 +37,15 @@ func (b *binder) moreProcs(def func(string, proc.Body, ...proc.Param) *proc.Def)
 			req("@dataflow_path_id_string", sqltype.NVarCharN(4000)), req("@data_filename", sqltype.NVarCharN(4000)),
 			optNull("@max_rows", tInt), out("@data_tap_id", tBigInt, true)),
 		def("remove_data_tap", b.removeDataTap, req("@data_tap_id", tBigInt)),
+		def("restore_project", b.restoreProject, req("@folder_name", tName), req("@project_name", tName),
+			req("@object_version_lsn", tBigInt)),
 	}
+}
+
+func (b *binder) restoreProject(ctx context.Context, c *proc.Call) (int32, error) {
+	tx, caller := b.env(c)
+	_, err := b.cat.RestoreProject(ctx, tx, caller, str(c, "@folder_name"), str(c, "@project_name"), i64(c, "@object_version_lsn"))
+	return status(err)
 }
 
 // addDataTap serves both add_data_tap (by package path) and
