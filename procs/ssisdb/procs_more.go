@@ -9,7 +9,7 @@ import (
 )
 
 // moreProcs are the validations, the environment procedures added after
-// the first set, the data taps and restore_project.
+// the first set, the data taps, restore_project and get_parameter_values.
 func (b *binder) moreProcs(def func(string, proc.Body, ...proc.Param) *proc.Def) []*proc.Def {
 	return []*proc.Def{
 		// The real signatures (SSISDB's CREATE PROCEDURE), which give
@@ -39,7 +39,25 @@ func (b *binder) moreProcs(def func(string, proc.Body, ...proc.Param) *proc.Def)
 		def("remove_data_tap", b.removeDataTap, req("@data_tap_id", tBigInt)),
 		def("restore_project", b.restoreProject, req("@folder_name", tName), req("@project_name", tName),
 			req("@object_version_lsn", tBigInt)),
+		def("get_parameter_values", b.getParameterValues, req("@folder_name", tName), req("@project_name", tName),
+			req("@package_name", tPackage), optNull("@reference_id", tBigInt)),
 	}
+}
+
+// getParameterValues sends the 27148 warnings, then the one result set.
+func (b *binder) getParameterValues(ctx context.Context, c *proc.Call) (int32, error) {
+	_, caller := b.env(c)
+	out, warnings, err := b.cat.GetParameterValues(ctx, caller, str(c, "@folder_name"), str(c, "@project_name"),
+		str(c, "@package_name"), i64(c, "@reference_id"))
+	if err != nil {
+		return status(err)
+	}
+	for _, w := range warnings {
+		if werr := c.Results.Info(w); werr != nil {
+			return 0, werr
+		}
+	}
+	return 0, c.Results.Send(ctx, &listSource{cols: catalog.ParameterValueColumns, rows: out})
 }
 
 func (b *binder) restoreProject(ctx context.Context, c *proc.Call) (int32, error) {
