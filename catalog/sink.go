@@ -258,6 +258,7 @@ func (c *Catalog) Startup(ctx context.Context) []*sqlerr.Error {
 		w := errorf(27165, 1, op.ID, op.Type, op.Status)
 		s.setOpStatus(op, StatusEndedUnexpectedly)
 		op.End = c.now()
+		c.endValidationInfos(op, StatusEndedUnexpectedly)
 		ch.operation(op.ID)
 		if op.Exec != nil && op.Exec.JobID != nil {
 			ch.job(op.ID) // Restore ended its task

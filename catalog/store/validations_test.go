@@ -53,6 +53,9 @@ func TestValidationsAreStored(t *testing.T) {
 	if r := b.row("catalog.validations", "validation_id", running); r == nil || r["status"].Int64() != 6 {
 		t.Fatalf("running validation after startup: %v", r)
 	}
+	if r := b.row("catalog.extended_operation_info", "operation_id", running); r == nil || r["status"].Int64() != 6 || r["end_time"].IsNull() {
+		t.Fatalf("its package after startup: %v", r)
+	}
 	next, err := b.c.ValidatePackage(ctx, nil, b.sa, catalog.ValidateArgs{FolderName: str("f1"), ProjectName: str("p1"),
 		PackageName: str("other.dtsx"), Use32BitRuntime: bit(false), EnvironmentScope: scope})
 	b.ok(err)
