@@ -154,6 +154,8 @@ func noRows(*scan) bool { return true }
 
 func init() {
 	catalogViews["catalog.execution_data_taps"] = opsView(colsDataTaps, readableExec, dataTapRows, 1)
+	// The catalog view selects every column of the table.
+	catalogViews["internal.execution_data_taps"] = withDeny(opsView(colsDataTaps, anyExec, dataTapRows, 1), "execution_data_taps")
 	catalogViews["catalog.execution_component_phases"] = &viewDef{cols: colsComponentPhases, scan: noRows}
 	catalogViews["catalog.execution_data_statistics"] = &viewDef{cols: colsDataStatistics, scan: noRows}
 }

@@ -6,12 +6,14 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/rows"
 	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/sqltype"
 )
 
 func init() {
 	referenceColumns["catalog.execution_data_taps"] = "data_tap_id bigint, execution_id bigint, package_path nvarchar(max), " +
 		"dataflow_path_id_string nvarchar(4000), dataflow_task_guid uniqueidentifier, max_rows int, filename nvarchar(4000)"
+	referenceColumns["internal.execution_data_taps"] = referenceColumns["catalog.execution_data_taps"]
 	referenceColumns["catalog.execution_component_phases"] = "phase_stats_id bigint, execution_id bigint, package_name nvarchar(260), " +
 		"task_name nvarchar(4000), subcomponent_name nvarchar(4000), phase sysname, start_time datetimeoffset(7), " +
 		"end_time datetimeoffset(7), execution_path nvarchar(max)"
@@ -140,6 +142,11 @@ func TestDataTaps(t *testing.T) {
 	if n := len(e.query(e.as(lReader), "catalog.execution_data_taps")); n != 3 {
 		t.Errorf("ssis_logreader sees %d taps", n)
 	}
+	if n := len(e.query(e.as(lSSIS), "internal.execution_data_taps")); n != 3 {
+		t.Errorf("ssis_admin sees %d rows of internal.execution_data_taps", n)
+	}
+	src, _ := e.c.View(SSISDB, "internal", "execution_data_taps", e.as(lReader))
+	wantErr(t, src.Scan(e.ctx, func(rows.Row) bool { return true }), 229, 5, "")
 
 	// Removal, and a rollback that puts a tap back.
 	must(t, e.c.RemoveDataTap(e.ctx, nil, admin, &first))

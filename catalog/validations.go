@@ -400,4 +400,6 @@ func init() {
 	catalogViews["catalog.validations"] = opsView(colsValidations, readableValidation, validationRow, 0)
 	catalogViews["catalog.extended_operation_info"] = opsView(colsExtendedInfo, readableValidation, extendedInfoRows, 1)
 	catalogViews["internal.validations"] = withDeny(opsView(colsInternalValidations, anyValidation, internalValidationRow, 0), "validations")
+	// The catalog view selects every column of the table.
+	catalogViews["internal.extended_operation_info"] = withDeny(opsView(colsExtendedInfo, anyValidation, extendedInfoRows, 1), "extended_operation_info")
 }

@@ -19,6 +19,8 @@ func init() {
 		"server_name nvarchar(128), machine_name nvarchar(128)"
 	referenceColumns["internal.validations"] = "validation_id bigint, environment_scope char(1), validate_type char(1), " +
 		"folder_name sysname, project_name sysname, project_lsn bigint, use32bitruntime bit, reference_id bigint"
+	referenceColumns["internal.extended_operation_info"] = "info_id bigint, operation_id bigint, object_name nvarchar(260), " +
+		"object_type smallint, reference_id bigint, status int, start_time datetimeoffset(7), end_time datetimeoffset(7)"
 	referenceColumns["catalog.extended_operation_info"] = "info_id bigint, operation_id bigint, object_name nvarchar(260), " +
 		"object_type smallint, reference_id bigint, status int, start_time datetimeoffset(7), end_time datetimeoffset(7)"
 }
