@@ -11,9 +11,10 @@ import "github.com/ssisdb-emulator/ssisdb-emulator/catalog/sqltype"
 // What the emulator does not keep shows as NULL: sensitive values are not
 // encrypted here, so sensitive_value and sensitive_default_value are NULL
 // (as is value for a sensitive row, as on SQL Server); package_data is NULL
-// (the .ispac is kept per project, not per package). The catalog keeps the
-// current version of a project only, so project_version_lsn is the
-// project's current object_version_lsn.
+// (the .ispac is kept per project version, not per package). Packages and
+// parameters are kept for a project's current version only (an older one
+// gets them again from its .ispac when restore_project makes it current),
+// so project_version_lsn is the project's current object_version_lsn.
 var (
 	colsInternalEnvironments = cols("environment_id bigint!", "environment_name sysname!", "folder_id bigint!",
 		"description nvarchar(1024)", "created_by_sid varbinary(85)!", "created_by_name nvarchar(128)!",
