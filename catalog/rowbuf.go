@@ -19,11 +19,13 @@ type rowBuf struct {
 	vals []sqltype.Value
 	col  int // column of the next value
 	high int // the most values the buffer has held, for release
+	// limit is the values this chunk may hold (see source.run).
+	limit int
 }
 
 // full reports whether the chunk holds enough rows to hand over; producers
 // ask before starting a row.
-func (w *rowBuf) full() bool { return len(w.vals) >= chunkValues }
+func (w *rowBuf) full() bool { return len(w.vals) >= w.limit }
 
 func (w *rowBuf) reset() {
 	w.high = max(w.high, len(w.vals))

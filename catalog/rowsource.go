@@ -76,6 +76,10 @@ func cols(specs ...string) []rows.Column {
 // ends there, as the rows it had not reached are gone.
 var chunkValues = 4096 // a variable so that tests can make chunks tiny
 
+// firstChunkShare is how much smaller than chunkValues a scan's first
+// chunk is.
+const firstChunkShare = 32
+
 // producer writes the rows of a view from the scan's position on, until the
 // chunk is full (it returns false, having saved its position in x) or the
 // view has no more rows (true). It runs under the read lock and must not
@@ -318,8 +322,16 @@ func (v *source) run(ctx context.Context, prod producer, key sqltype.Value, fn f
 		x.extra = v.def.pre(v.c)
 	}
 	x.db, x.key = v.db, key
+	// The first chunk is small and each next one twice the last, up to
+	// chunkValues: a consumer that wants a few rows (TOP 1 of an ordered
+	// walk, EXISTS) gets them without a full chunk built first, and a long
+	// scan soon runs in full chunks.
+	x.w.limit = max(chunkValues/firstChunkShare, 1)
 	var st *State
 	for first := true; ; first = false {
+		if !first {
+			x.w.limit = min(2*x.w.limit, chunkValues)
+		}
 		x.w.reset()
 		v.c.mu.RLock()
 		if first {
