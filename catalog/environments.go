@@ -228,27 +228,47 @@ func (c *Catalog) SetEnvironmentVariableValue(ctx context.Context, tx *Tx, calle
 }
 
 // SetEnvironmentVariableProperty is catalog.set_environment_variable_
-// property; the only property is Description.
+// property, in the 2017 procedure's order: 27123 (state 7), 27138 (state
+// 6; a NULL value is allowed), the environment (27182) and the variable
+// (27183), then the property: DESCRIPTION, or NAME (27180, 27173). TYPE,
+// which converts the stored value, is not offered: it fails as an unknown
+// property does, with 27101 naming DESCRIPTION, as SQL Server words it.
 func (c *Catalog) SetEnvironmentVariableProperty(ctx context.Context, tx *Tx, caller *Caller, folderName, envName, varName, propertyName, propertyValue *string) (err error) {
 	c.mu.Lock()
 	defer c.release(&err)
-	sc, err := c.beginCatalogCall(caller, 1)
+	sc, err := c.beginCatalogCall(caller, 7)
 	if err != nil {
 		return err
 	}
-	if propertyName == nil || propertyValue == nil {
-		return errorf(27138, 1)
+	if folderName == nil || envName == nil || varName == nil || propertyName == nil {
+		return errorf(27138, 6)
 	}
-	if !strings.EqualFold(*propertyName, "Description") {
-		return errorf(27101, 1, "property_name")
-	}
-	v, _, err := c.findVariable(sc, folderName, envName, varName)
+	v, env, err := c.findVariable(sc, folderName, envName, varName)
 	if err != nil {
 		return err
 	}
-	old := v.Description
-	v.Description = *propertyValue
-	tx.record(func() { v.Description = old })
+	value := ""
+	if propertyValue != nil {
+		value = *propertyValue
+	}
+	switch strings.ToUpper(strings.TrimRight(*propertyName, " ")) {
+	case "DESCRIPTION":
+		old := v.Description
+		v.Description = value
+		tx.record(func() { v.Description = old })
+	case "NAME":
+		if propertyValue == nil || !validName(value) {
+			return thrown(errorf(27180, 1, value))
+		}
+		if o := env.variable(value); o != nil && o != v {
+			return thrown(errorf(27173, 1, value))
+		}
+		old := v.Name
+		v.Name = value
+		tx.record(func() { v.Name = old })
+	default:
+		return thrown(errorf(27101, 1, "DESCRIPTION"))
+	}
 	c.st.changes(tx).environment(v.EnvironmentID)
 	return nil
 }

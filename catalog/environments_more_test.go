@@ -95,6 +95,25 @@ func TestEnvironmentProcedureErrors(t *testing.T) {
 			must(e.t, e.c.CreateEnvironment(e.ctx, nil, admin(e), s("folder2"), s("ENV"), nil))
 			return e.c.MoveEnvironment(e.ctx, nil, admin(e), s("folder1"), s("env"), s("folder2"))
 		}, 27157, 1, "The environment 'env' already exists or you have not been granted the appropriate permissions to create it.", true},
+		{"variable property null", func(e *env, _ int64) error {
+			return e.c.SetEnvironmentVariableProperty(e.ctx, nil, admin(e), s("folder1"), s("env"), nil, s("NAME"), s("w"))
+		}, 27138, 6, "", false},
+		{"variable property sql login", func(e *env, _ int64) error {
+			return e.c.SetEnvironmentVariableProperty(e.ctx, nil, e.as(lSA), nil, nil, nil, nil, nil)
+		}, 27123, 7, "", false},
+		{"variable property missing variable", func(e *env, _ int64) error {
+			return e.c.SetEnvironmentVariableProperty(e.ctx, nil, admin(e), s("folder1"), s("env"), s("w"), s("Color"), s("x"))
+		}, 27183, 1, "", true},
+		{"variable property bad new name", func(e *env, _ int64) error {
+			return e.c.SetEnvironmentVariableProperty(e.ctx, nil, admin(e), s("folder1"), s("env"), s("v"), s("NAME"), s("a*b"))
+		}, 27180, 1, "a*b is not a valid environment variable name. It consists of characters that are not allowed.", true},
+		{"variable property duplicate name", func(e *env, _ int64) error {
+			must(e.t, e.c.CreateEnvironmentVariable(e.ctx, nil, admin(e), s("folder1"), s("env"), s("w"), s("Int32"), b(false), sqltype.NewInt(1), nil))
+			return e.c.SetEnvironmentVariableProperty(e.ctx, nil, admin(e), s("folder1"), s("env"), s("v"), s("name"), s("W"))
+		}, 27173, 1, "The environment variable 'W' already exists.", true},
+		{"variable property type", func(e *env, _ int64) error {
+			return e.c.SetEnvironmentVariableProperty(e.ctx, nil, admin(e), s("folder1"), s("env"), s("v"), s("TYPE"), s("Int32"))
+		}, 27101, 1, "", true},
 		{"protection null", func(e *env, _ int64) error {
 			return e.c.SetEnvironmentVariableProtection(e.ctx, nil, admin(e), s("folder1"), s("env"), s("v"), nil)
 		}, 27138, 1, "", false},
@@ -141,6 +160,14 @@ func TestEnvironmentProcedures(t *testing.T) {
 	must(t, e.c.SetEnvironmentProperty(e.ctx, nil, admin, s("folder1"), s("env"), s("description"), s("second")))
 	if r := e.query(admin, "catalog.environments"); r[0][3] != "second" {
 		t.Fatalf("description %q", r[0][3])
+	}
+
+	// A variable renamed, and its description set to NULL.
+	must(t, e.c.SetEnvironmentVariableProperty(e.ctx, nil, admin, s("folder1"), s("env"), s("v"), s("Name"), s("renamed")))
+	must(t, e.c.SetEnvironmentVariableProperty(e.ctx, nil, admin, s("folder1"), s("env"), s("renamed"), s("Description"), nil))
+	must(t, e.c.SetEnvironmentVariableProperty(e.ctx, nil, admin, s("folder1"), s("env"), s("renamed"), s("NAME"), s("v")))
+	if r := e.query(admin, "catalog.environment_variables"); r[0][2] != "v" || r[0][3] != "" {
+		t.Fatalf("renamed variable %v", r[0])
 	}
 
 	must(t, e.c.SetEnvironmentVariableProtection(e.ctx, nil, admin, s("folder1"), s("env"), s("v"), b(true)))

@@ -139,8 +139,10 @@ func TestProcedureErrors(t *testing.T) {
 			return e.c.SetEnvironmentVariableValue(e.ctx, nil, admin(e), s("folder1"), s("env"), s("nope"), sqltype.NewInt(1))
 		}, 27183, 1, "The environment variable 'nope' does not exist or you have not been granted the appropriate permissions to access it.", true},
 		{"set_environment_variable_property bad name", func(e *env) error {
+			e.c.CreateEnvironment(e.ctx, nil, admin(e), s("folder1"), s("env"), nil)
+			e.c.CreateEnvironmentVariable(e.ctx, nil, admin(e), s("folder1"), s("env"), s("v"), s("Int32"), b(false), sqltype.NewInt(1), nil)
 			return e.c.SetEnvironmentVariableProperty(e.ctx, nil, admin(e), s("folder1"), s("env"), s("v"), s("Color"), s("x"))
-		}, 27101, 1, "The value specified for the input parameter, 'property_name', is not valid. Provide a valid value for this parameter.", false},
+		}, 27101, 1, "The value specified for the input parameter, 'DESCRIPTION', is not valid. Provide a valid value for this parameter.", true},
 		{"rename_environment missing", func(e *env) error {
 			return e.c.RenameEnvironment(e.ctx, nil, admin(e), s("folder1"), s("nope"), s("x"))
 		}, 27182, 1, "", true},
