@@ -76,7 +76,8 @@ func (c *Catalog) ValidateProject(ctx context.Context, tx *Tx, caller *Caller, a
 		if a.FolderName == nil || a.ProjectName == nil || a.ValidateType == nil || a.EnvironmentScope == nil {
 			return errorf(27138, 4)
 		}
-		if strings.TrimRight(*a.ValidateType, " ") != "F" {
+		// The catalog's collation is case-insensitive: 'f' is 'F'.
+		if !strings.EqualFold(strings.TrimRight(*a.ValidateType, " "), "F") {
 			return errorf(27101, 2, "validate_type")
 		}
 		return nil
@@ -107,7 +108,7 @@ func (c *Catalog) validate(tx *Tx, caller *Caller, typ int16, a ValidateArgs, nu
 	if err := nulls(); err != nil {
 		return 0, err
 	}
-	scope := strings.TrimRight(*a.EnvironmentScope, " ")
+	scope := strings.ToUpper(strings.TrimRight(*a.EnvironmentScope, " "))
 	if scope != "A" && scope != "S" && scope != "D" {
 		return 0, errorf(27101, 2, "environment_scope")
 	}

@@ -108,10 +108,22 @@ func TestValidateErrors(t *testing.T) {
 			}
 		})
 	}
+	// The values compare case-insensitively, as the catalog's collation
+	// does.
+	e0 := newEnv(t, false)
+	e0.demo()
+	lower := projArgs("d", nil)
+	lower.ValidateType = s("f")
+	id, err := e0.c.ValidateProject(e0.ctx, nil, e0.as(lAdmin), lower)
+	must(t, err)
+	if r := e0.query(e0.as(lAdmin), "catalog.validations"); len(r) != 1 || r[0][0] != itoa(id) || r[0][1] != "D" {
+		t.Fatalf("lower-case arguments: %v", r)
+	}
+
 	// SQL logins: 27123 in strict mode, after the argument checks.
 	e := newEnv(t, true)
 	e.demo()
-	_, err := e.c.ValidateProject(e.ctx, nil, e.as(lSA), projArgs("D", nil))
+	_, err = e.c.ValidateProject(e.ctx, nil, e.as(lSA), projArgs("D", nil))
 	wantErr(t, err, 27123, 1, "")
 	_, err = e.c.ValidateProject(e.ctx, nil, e.as(lSA), projArgs("X", nil))
 	wantErr(t, err, 27101, 2, "")
