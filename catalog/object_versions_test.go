@@ -182,3 +182,32 @@ func TestProjectVersionsAreCapped(t *testing.T) {
 		t.Fatalf("%d versions after a rolled-back deploy", n)
 	}
 }
+
+// TestVersionsOfAnOlderDataFile: a project loaded without a version list
+// (a data file written before versions were kept) shows its current
+// version, keeps it when redeployed, and can go back to it.
+func TestVersionsOfAnOlderDataFile(t *testing.T) {
+	e := newEnv(t, false)
+	e.demo()
+	admin := e.as(lAdmin)
+	e.c.mu.Lock()
+	for _, p := range e.c.st.Projects {
+		p.Versions = nil
+	}
+	e.c.mu.Unlock()
+	if got := e.query(admin, "catalog.object_versions"); len(got) != 1 || got[0][0] != "1" || got[0][5] != lAdmin {
+		t.Fatalf("versions of a project without a list: %v", got)
+	}
+	_, err := e.c.DeployProject(e.ctx, nil, admin, s("folder1"), s("project1"), secondIspac(t))
+	must(t, err)
+	if n := len(e.query(admin, "catalog.object_versions")); n != 2 {
+		t.Fatalf("%d versions after a redeploy", n)
+	}
+	_, err = e.c.RestoreProject(e.ctx, nil, admin, s("folder1"), s("project1"), i64(1))
+	must(t, err)
+	stream, err := e.c.GetProject(e.ctx, admin, s("folder1"), s("project1"))
+	must(t, err)
+	if string(stream) != string(demoIspac(t)) {
+		t.Fatal("the first version's .ispac was not kept")
+	}
+}
