@@ -62,7 +62,7 @@ type process struct {
 	done     chan error
 }
 
-var readyRe = regexp.MustCompile(`^ready tds=(\S+)(?: http=http://(\S+))? connection="[^"]*"$`)
+var readyRe = regexp.MustCompile(`^ready tds=(\S+)(?: http=https?://(\S+))? connection="[^"]*"$`)
 
 // start runs the binary with args and waits for its ready line.
 func start(t *testing.T, args ...string) *process {

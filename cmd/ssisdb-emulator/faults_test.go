@@ -1023,5 +1023,26 @@ func TestSecurity(t *testing.T) {
 				t.Errorf("%v: warning printed %v, want %v; stderr:\n%s", c.args, got, c.warn, p.stderr.String())
 			}
 		}
+		// The console's sign-in form is clear text off loopback without
+		// --http-tls.
+		const consoleWarning = "serving the console beyond loopback over plain HTTP"
+		for _, c := range []struct {
+			args []string
+			warn bool
+		}{
+			{[]string{"--http-addr", "0.0.0.0:0"}, true},
+			{[]string{"--http-addr", "0.0.0.0:0", "--http-tls"}, false},
+			{[]string{"--http-addr", "127.0.0.1:0"}, false},
+		} {
+			p, err := startFault(t, append(c.args, "--addr", "127.0.0.1:0")...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p.cmd.Process.Signal(syscall.SIGTERM)
+			<-p.done
+			if got := strings.Contains(p.stderr.String(), consoleWarning); got != c.warn {
+				t.Errorf("%v: console warning printed %v, want %v; stderr:\n%s", c.args, got, c.warn, p.stderr.String())
+			}
+		}
 	})
 }

@@ -44,6 +44,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		configPath = fs.String("config", "", "YAML configuration `file` (flags override it)")
 		addr       = fs.String("addr", "", "TDS listen `address` (default 127.0.0.1:1433)")
 		httpAddr   = fs.String("http-addr", "", "health, metrics and console `address` (default 127.0.0.1:8391; \"off\" disables)")
+		httpTLS    = fs.Bool("http-tls", false, "serve --http-addr over HTTPS (with --tls-cert/--tls-key, else a generated certificate)")
 		dataDir    = fs.String("data-dir", "", "keep the catalog in this `directory` across restarts (default: memory only)")
 		tlsMode    = fs.String("tls", "", "encryption: off, on or required (default off)")
 		tlsCert    = fs.String("tls-cert", "", "PEM certificate `file` (default: a generated self-signed one)")
@@ -89,6 +90,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 				cfg.HTTPAddr = ""
 			}
 		},
+		"http-tls":    func() { cfg.HTTPTLS = *httpTLS },
 		"data-dir":    func() { cfg.DataDir = *dataDir },
 		"tls":         func() { cfg.TLS.Mode = *tlsMode },
 		"tls-cert":    func() { cfg.TLS.Cert = *tlsCert },
@@ -131,6 +133,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if !emulator.Loopback(cfg.Addr) && cfg.SAPassword == emulator.DefaultSAPassword {
 		log.Warn("listening beyond loopback with the documented default sa password; set MSSQL_SA_PASSWORD or --sa-password",
 			"addr", cfg.Addr)
+	}
+	if cfg.HTTPAddr != "" && !emulator.Loopback(cfg.HTTPAddr) && !cfg.HTTPTLS {
+		log.Warn("serving the console beyond loopback over plain HTTP: sign-ins travel in clear text; use --http-tls",
+			"http_addr", cfg.HTTPAddr)
 	}
 	checkCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	err = em.CheckLogin(checkCtx)

@@ -34,6 +34,7 @@ const DemoWorkerID = "64c020e2-f819-4c2d-a22f-efb31a91e70a"
 type Config struct {
 	Addr       string    `yaml:"addr"`      // TDS listener
 	HTTPAddr   string    `yaml:"http_addr"` // health, metrics and console; "" disables
+	HTTPTLS    bool      `yaml:"http_tls"`  // serve http_addr over HTTPS (tls.cert/tls.key, or a generated certificate)
 	DataDir    string    `yaml:"data_dir"`  // persistence; "" keeps everything in memory
 	TLS        TLSConfig `yaml:"tls"`
 	Strict     bool      `yaml:"strict"` // fidelity mode: SQL logins get 27123 from catalog procedures
@@ -313,8 +314,11 @@ func (c *Config) Validate(source string) error {
 	if (c.TLS.Cert == "") != (c.TLS.Key == "") {
 		return bad("tls.cert", "tls.cert and tls.key go together: give both or neither")
 	}
-	if c.TLS.Cert != "" && c.TLS.Mode == "off" {
-		return bad("tls.mode", "a certificate is configured but tls.mode is off")
+	if c.TLS.Cert != "" && c.TLS.Mode == "off" && !c.HTTPTLS {
+		return bad("tls.mode", "a certificate is configured but tls.mode is off and http_tls is false")
+	}
+	if c.HTTPTLS && c.HTTPAddr == "" {
+		return bad("http_tls", "http_tls is set but http_addr is off")
 	}
 	for _, f := range []struct{ key, path string }{{"tls.cert", c.TLS.Cert}, {"tls.key", c.TLS.Key}} {
 		if f.path == "" {

@@ -95,6 +95,7 @@ func TestConfigErrorsNameTheKey(t *testing.T) {
 		{"bad duration", "limits:\n  login_timeout: soon\n", `limits.login_timeout: "soon" is not a valid duration`},
 		{"bad tls mode", "tls: {mode: maybe}\n", `tls.mode: must be off, on or required, not "maybe"`},
 		{"cert without key", "tls: {mode: on, cert: x.pem}\n", `tls.cert: tls.cert and tls.key go together`},
+		{"https with HTTP off", "http_addr: ''\nhttp_tls: true\n", `http_tls: http_tls is set but http_addr is off`},
 		{"bad worker id", "workers:\n  - id: not-a-guid\n", `workers[0].id: "not-a-guid" is not a GUID`},
 		{"bad outcome", "packages:\n  - package: '*'\n    outcome: explode\n", `:3: packages[0].outcome: runner: outcome "explode" is not succeed, fail or hang`},
 		{"unknown role", "logins:\n  - {name: x, password: y, ssisdb_roles: [ssis_boss]}\n", `logins[0].ssisdb_roles[0]: unknown SSISDB role "ssis_boss"`},

@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -276,9 +277,28 @@ func (e *Emulator) Listen() error {
 			ln.Close()
 			return listenError("http_addr", e.cfg.HTTPAddr, err)
 		}
+		if e.cfg.HTTPTLS {
+			cert, err := e.httpCertificate()
+			if err != nil {
+				ln.Close()
+				hl.Close()
+				return &ConfigError{Source: "config", Key: "tls.cert", Msg: err.Error()}
+			}
+			hl = tls.NewListener(hl, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
+		}
 		e.httpLn = hl
 	}
 	return nil
+}
+
+// httpCertificate is the certificate of the HTTPS listener: the
+// configured one, or one generated for the server name (the TDS listener
+// makes its own the same way).
+func (e *Emulator) httpCertificate() (tls.Certificate, error) {
+	if e.cfg.TLS.Cert != "" {
+		return tls.LoadX509KeyPair(e.cfg.TLS.Cert, e.cfg.TLS.Key)
+	}
+	return tds.SelfSignedCertificate(strings.ToLower(e.cfg.ServerName))
 }
 
 func listenError(key, addr string, err error) error {
@@ -363,6 +383,19 @@ func (e *Emulator) HTTPAddr() string {
 	return e.httpLn.Addr().String()
 }
 
+// HTTPURL is the base URL of /healthz, /metrics and the console
+// (https:// with http_tls), or "" when HTTP is off.
+func (e *Emulator) HTTPURL() string {
+	h := e.HTTPAddr()
+	if h == "" {
+		return ""
+	}
+	if e.cfg.HTTPTLS {
+		return "https://" + h
+	}
+	return "http://" + h
+}
+
 // dialAddr is TDSAddr with a wildcard host replaced by loopback.
 func (e *Emulator) dialAddr() string {
 	host, port, err := net.SplitHostPort(e.TDSAddr())
@@ -413,8 +446,8 @@ func (e *Emulator) ConnectionString() string {
 // ReadyLine is the one line the command prints when logins work.
 func (e *Emulator) ReadyLine() string {
 	line := fmt.Sprintf("ready tds=%s", e.TDSAddr())
-	if h := e.HTTPAddr(); h != "" {
-		line += fmt.Sprintf(" http=http://%s", h)
+	if u := e.HTTPURL(); u != "" {
+		line += " http=" + u
 	}
 	return line + fmt.Sprintf(" connection=%q", e.ConnectionString())
 }

@@ -73,7 +73,7 @@ func (e *Emulator) httpHandler() http.Handler {
 
 	// The web console (package console) takes every other path.
 	con, err := console.New(console.Config{Catalog: e.Catalog, Master: e.Master, Clock: e.clk,
-		Logger: e.log.With("part", "console")})
+		Logger: e.log.With("part", "console"), SecureCookies: e.cfg.HTTPTLS})
 	if err != nil {
 		e.log.Error("web console not available", "err", err)
 	} else {
