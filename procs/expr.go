@@ -433,7 +433,7 @@ func (c *compiler) cond(e tsql.Expr, sc *rowScope) (condFn, error) {
 					}
 					return triUnknown, nil
 				}
-				n, err := compareValues(va, vb)
+				n, err := compareIn(f, va, vb)
 				if err != nil {
 					return triFalse, err
 				}
@@ -484,7 +484,7 @@ func (c *compiler) cond(e tsql.Expr, sc *rowScope) (condFn, error) {
 			}
 			same := va.IsNull() && vb.IsNull()
 			if !va.IsNull() && !vb.IsNull() {
-				n, err := compareValues(va, vb)
+				n, err := compareIn(f, va, vb)
 				if err != nil {
 					return triFalse, err
 				}
@@ -521,11 +521,11 @@ func (c *compiler) cond(e tsql.Expr, sc *rowScope) (condFn, error) {
 			if vv.IsNull() || vl.IsNull() || vh.IsNull() {
 				return triUnknown, nil
 			}
-			a, err := compareValues(vv, vl)
+			a, err := compareIn(f, vv, vl)
 			if err != nil {
 				return triFalse, err
 			}
-			b, err := compareValues(vv, vh)
+			b, err := compareIn(f, vv, vh)
 			if err != nil {
 				return triFalse, err
 			}
@@ -616,7 +616,7 @@ func (c *compiler) inCond(x *tsql.InExpr, sc *rowScope) (condFn, error) {
 				result = triUnknown
 				continue
 			}
-			n, err := compareValues(vv, x)
+			n, err := compareIn(f, vv, x)
 			if err != nil {
 				return triFalse, err
 			}
@@ -737,7 +737,7 @@ func (c *compiler) caseExpr(x *tsql.CaseExpr, sc *rowScope) (*cexpr, error) {
 					return w, err
 				}
 				if !ov.IsNull() && !w.IsNull() {
-					n, err := compareValues(ov, w)
+					n, err := compareIn(f, ov, w)
 					if err != nil {
 						return w, err
 					}

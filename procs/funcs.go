@@ -264,7 +264,7 @@ func fnNullIf(c *compiler, x *tsql.FuncCall, args []*cexpr, _ *rowScope) (*cexpr
 			return w, err
 		}
 		if !w.IsNull() {
-			n, err := compareValues(v, w)
+			n, err := compareIn(f, v, w)
 			if err != nil {
 				return v, err
 			}

@@ -231,7 +231,7 @@ func (c *compiler) inSubquery(x *tsql.InExpr, v *cexpr, sc *rowScope) (condFn, e
 					result = triUnknown
 					return true, nil
 				}
-				n, err := compareValues(vv, x)
+				n, err := compareIn(f, vv, x)
 				if err != nil {
 					return false, err
 				}
@@ -276,7 +276,7 @@ func (c *compiler) quantified(x *tsql.QuantifiedExpr, sc *rowScope) (condFn, err
 		err = sq.each(f, r, func(row rows.Row) (bool, error) {
 			t := triUnknown
 			if !vv.IsNull() && !row[0].IsNull() {
-				n, err := compareValues(vv, row[0])
+				n, err := compareIn(f, vv, row[0])
 				if err != nil {
 					return false, err
 				}

@@ -42,6 +42,27 @@ func compareValues(a, b sqltype.Value) (int, error) {
 	return sqltype.Compare(a, b, coll)
 }
 
+// compareIn is compareValues in a running statement: a string compared
+// with a date or time converts under the session's SET DATEFORMAT, as an
+// assignment does ('01/12/2026' is 1 December under dmy).
+func compareIn(f *frame, a, b sqltype.Value) (int, error) {
+	if f != nil && f.s.dateFormat != sqltype.DateMDY {
+		ak, bk := a.Type().Kind, b.Type().Kind
+		var err error
+		switch {
+		case ak.IsString() && bk.IsDateTime():
+			if a, err = sqltype.ConvertWith(a, b.Type(), sqltype.ConvertOptions{Implicit: true, DateFormat: f.s.dateFormat}); err != nil {
+				return 0, err
+			}
+		case bk.IsString() && ak.IsDateTime():
+			if b, err = sqltype.ConvertWith(b, a.Type(), sqltype.ConvertOptions{Implicit: true, DateFormat: f.s.dateFormat}); err != nil {
+				return 0, err
+			}
+		}
+	}
+	return sqltype.Compare(a, b, coll)
+}
+
 // arithOps maps the operator bytes the compiler uses to sqltype's; an
 // array, not a map: it is on the path of every arithmetic operation.
 var arithOps = func() (ops [256]sqltype.Op) {
