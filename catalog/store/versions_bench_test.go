@@ -9,30 +9,46 @@ import (
 
 // BenchmarkParameterValueWithVersions measures a durable
 // set_object_parameter_value on a project with 1 and with 10 kept
-// versions: the project's record carries the older versions' .ispac, so
-// this is what keeping versions costs a write to the project. The 1
-// version run is the baseline of the same run.
+// versions, of the small demo .ispac and of a 2 MB one. The kept versions'
+// .ispac have their own rows, written once, so a parameter change should
+// cost about the same whatever is kept; the 1 version runs are the
+// baseline of the same run.
 func BenchmarkParameterValueWithVersions(b *testing.B) {
-	for _, versions := range []int{1, 10} {
-		b.Run("versions="+itoa(int64(versions)), func(b *testing.B) {
-			c, sa, stop := benchCatalog(b, true)
-			defer stop()
-			ctx := context.Background()
-			data := ispacOf(b, "p", "pkg.dtsx")
-			for range versions - 1 {
-				if _, err := c.DeployProject(ctx, nil, sa, str("f"), str("p"), data); err != nil {
-					b.Fatal(err)
-				}
+	for _, size := range []int{0, 2 << 20} {
+		for _, versions := range []int{1, 10} {
+			name := "ispac=small/versions=" + itoa(int64(versions))
+			if size > 0 {
+				name = "ispac=2MB/versions=" + itoa(int64(versions))
 			}
-			n := int64(0)
-			for b.Loop() {
-				n++
-				if _, err := c.SetObjectParameterValue(ctx, nil, sa, i16(20), str("f"), str("p"), str("Environment"),
-					sqltype.NewNVarChar("v"+itoa(n)), nil, nil); err != nil {
-					b.Fatal(err)
+			b.Run(name, func(b *testing.B) {
+				c, sa, stop := benchCatalog(b, true)
+				defer stop()
+				ctx := context.Background()
+				project := "p" // benchCatalog deployed its first version
+				data := ispacOf(b, project, "pkg.dtsx")
+				if size > 0 {
+					project = "big"
 				}
-			}
-			b.ReportMetric(float64(len(data)), "ispac-bytes")
-		})
+				for i := range versions {
+					if size > 0 {
+						data = largeIspacOf(b, project, "pkg.dtsx", size, uint64(i))
+					} else if i == 0 {
+						continue
+					}
+					if _, err := c.DeployProject(ctx, nil, sa, str("f"), str(project), data); err != nil {
+						b.Fatal(err)
+					}
+				}
+				n := int64(0)
+				for b.Loop() {
+					n++
+					if _, err := c.SetObjectParameterValue(ctx, nil, sa, i16(20), str("f"), str(project), str("Environment"),
+						sqltype.NewNVarChar("v"+itoa(n)), nil, nil); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64(len(data)), "ispac-bytes")
+			})
+		}
 	}
 }
