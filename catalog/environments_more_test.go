@@ -166,7 +166,7 @@ func TestEnvironmentProcedures(t *testing.T) {
 	must(t, e.c.SetEnvironmentVariableProperty(e.ctx, nil, admin, s("folder1"), s("env"), s("v"), s("Name"), s("renamed")))
 	must(t, e.c.SetEnvironmentVariableProperty(e.ctx, nil, admin, s("folder1"), s("env"), s("renamed"), s("Description"), nil))
 	must(t, e.c.SetEnvironmentVariableProperty(e.ctx, nil, admin, s("folder1"), s("env"), s("renamed"), s("NAME"), s("v")))
-	if r := e.query(admin, "catalog.environment_variables"); r[0][2] != "v" || r[0][3] != "" {
+	if r := e.query(admin, "catalog.environment_variables"); r[0][2] != "v" || r[0][3] != "NULL" {
 		t.Fatalf("renamed variable %v", r[0])
 	}
 

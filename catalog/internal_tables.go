@@ -48,7 +48,7 @@ func internalVariableRow(w *rowBuf, v *EnvironmentVariable) {
 	w.int(v.ID)
 	w.int(v.EnvironmentID)
 	w.str(v.Name)
-	w.str(v.Description)
+	w.desc(v.Description)
 	w.str(v.Type)
 	w.bit(v.Sensitive)
 	w.sensitive(v.Sensitive, v.Value)

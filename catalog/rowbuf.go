@@ -82,6 +82,17 @@ func (w *rowBuf) bit(b bool) { w.put(sqltype.NewBit(b)) }
 
 func (w *rowBuf) str(s string) { w.put(sqltype.NewString(w.typ(), s)) }
 
+// desc writes a folder's, environment's or variable's description: the
+// procedures store the NULL their @description defaults to, and the
+// catalog keeps that as "" (an explicit N'' shows as NULL too).
+func (w *rowBuf) desc(s string) {
+	if s == "" {
+		w.null()
+	} else {
+		w.str(s)
+	}
+}
+
 func (w *rowBuf) strp(p *string) {
 	if p == nil {
 		w.null()
