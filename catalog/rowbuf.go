@@ -84,7 +84,7 @@ func (w *rowBuf) str(s string) { w.put(sqltype.NewString(w.typ(), s)) }
 
 // desc writes a folder's, environment's or variable's description: the
 // procedures store the NULL their @description defaults to, and the
-// catalog keeps that as "" (an explicit N” shows as NULL too).
+// catalog keeps that as "" (so an explicit empty string shows as NULL too).
 func (w *rowBuf) desc(s string) {
 	if s == "" {
 		w.null()
