@@ -21,6 +21,7 @@ func (s *Store) Load() (*catalog.State, scaleout.State, error) {
 		return nil, ms, fmt.Errorf("data directory %s holds no catalog yet", s.dir)
 	}
 	l := loader{db: s.db}
+	clear(s.kept)
 	st := &catalog.State{
 		Folders:           map[int64]*catalog.Folder{},
 		Projects:          map[int64]*catalog.Project{},
@@ -64,6 +65,21 @@ func (s *Store) Load() (*catalog.State, scaleout.State, error) {
 	l.rows("SELECT project_id, stream FROM project_streams", func(id int64, data []byte) error {
 		if p := st.Projects[id]; p != nil {
 			p.Stream = data
+		}
+		return nil
+	})
+	// A row without its version (an older build dropped the version) is
+	// remembered too, so that the project's next write deletes it.
+	l.rows2("SELECT project_id, lsn, stream FROM project_version_streams", func(id, lsn int64, data []byte) error {
+		p := st.Projects[id]
+		if p == nil {
+			return nil
+		}
+		s.kept[id] = append(s.kept[id], lsn)
+		for _, v := range p.Versions {
+			if v.LSN == lsn {
+				v.Stream = data
+			}
 		}
 		return nil
 	})
@@ -134,6 +150,13 @@ func (s *Store) Load() (*catalog.State, scaleout.State, error) {
 	}
 	for id, p := range st.Projects {
 		s.streams[id] = p.LSN
+		// The current version's bytes are the project's: without them a
+		// restore of another version would lose this one.
+		for _, v := range p.Versions {
+			if v.Stream == nil && v.LSN == p.LSN {
+				v.Stream = p.Stream
+			}
+		}
 	}
 	// Restore numbers jobs in the order given: keep creation order.
 	slices.SortStableFunc(ms.Jobs, func(a, b scaleout.Job) int {

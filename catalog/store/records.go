@@ -203,14 +203,12 @@ func encodeProject(p *catalog.Project) ([]byte, error) {
 	r := projectRec{Project: *p}
 	r.Stream = nil // stored in project_streams, once per version
 	if len(p.Versions) > 0 {
-		// The current version's .ispac is the project's stream, stored
-		// already; the others are kept in the record.
+		// The versions' .ispac are in project_version_streams, written
+		// once; the record holds their metadata only.
 		r.Project.Versions = make([]*catalog.ProjectVersion, len(p.Versions))
 		for i, v := range p.Versions {
 			c := *v
-			if c.LSN == p.LSN {
-				c.Stream = nil
-			}
+			c.Stream = nil
 			r.Project.Versions[i] = &c
 		}
 	}

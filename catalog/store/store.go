@@ -33,12 +33,28 @@
 //	schema_version(version)
 //	folders, projects, environments, env_references, operations (id, data)
 //	project_streams(project_id, stream)      the .ispac of the project's current version
+//	project_version_streams(project_id, lsn, stream)
+//	                                         the .ispac of each kept version (object_versions)
 //	messages(operation_id, seq, data)        operation_messages, in order
 //	permissions(object_type, object_id, data)
 //	settings(name, data)                     sequences, catalog_properties, master_properties,
 //	                                         logging_levels, principals
 //	workers(id, data)                        the Scale Out master's worker agents
 //	jobs(execution_id, data)                 an execution's Scale Out job and task
+//
+// A kept version's .ispac is written once, when the version appears, and
+// deleted when the version is dropped; the project's record holds only the
+// versions' metadata, so a parameter change does not rewrite megabytes of
+// kept versions. The current version's .ispac is in both project_streams
+// and project_version_streams: an emulator built before the version table
+// existed reads the file too, with every current version intact.
+//
+// project_version_streams was added without a new schema version: Open
+// creates it when it is missing, and an older build, which does not know
+// it, still opens the file (restore_project of an older version then fails
+// there with 27179). Records written before it existed keep their
+// versions' .ispac inline (base64); Load reads them, and the project's
+// next write moves them to the table.
 package store
 
 import (
@@ -131,6 +147,10 @@ type Store struct {
 	// streams remembers which version's .ispac each project has on disk,
 	// so that a parameter change does not rewrite the stream.
 	streams map[int64]int64
+	// kept remembers the LSNs of each project's rows in
+	// project_version_streams, so that only added and dropped versions are
+	// written.
+	kept map[int64][]int64
 }
 
 var _ catalog.Journal = (*Store)(nil)
@@ -166,7 +186,7 @@ func Open(dir string, opts Options) (*Store, error) {
 	if err := lf.Truncate(0); err == nil {
 		_, _ = lf.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
 	}
-	s := &Store{dir: dir, lock: lf, log: opts.Logger, done: make(chan struct{}), streams: map[int64]int64{}, unwritten: map[uint64]*batch{}}
+	s := &Store{dir: dir, lock: lf, log: opts.Logger, done: make(chan struct{}), streams: map[int64]int64{}, kept: map[int64][]int64{}, unwritten: map[uint64]*batch{}}
 	s.cond = sync.NewCond(&s.mu)
 	if err := s.openDB(); err != nil {
 		if s.db != nil {
@@ -215,6 +235,9 @@ func (s *Store) openDB() error {
 			return fail(err)
 		}
 	}
+	if _, err := db.Exec(versionStreams); err != nil {
+		return fail(err)
+	}
 	var n int
 	if err := db.QueryRow(`SELECT count(*) FROM settings WHERE name = 'sequences'`).Scan(&n); err != nil {
 		return fail(err)
@@ -260,6 +283,15 @@ CREATE TABLE workers (id TEXT PRIMARY KEY, data BLOB NOT NULL) WITHOUT ROWID;
 CREATE TABLE jobs (execution_id INTEGER PRIMARY KEY, data BLOB NOT NULL);
 `
 
+// versionStreams is created by every Open, so that a file from before it
+// existed gains it; a rowid table, as it holds large blobs. The DELETE
+// drops rows of projects that are gone (an older build deleted them).
+const versionStreams = `
+CREATE TABLE IF NOT EXISTS project_version_streams (project_id INTEGER NOT NULL, lsn INTEGER NOT NULL,
+	stream BLOB NOT NULL, PRIMARY KEY (project_id, lsn));
+DELETE FROM project_version_streams WHERE project_id NOT IN (SELECT id FROM projects);
+`
+
 func (s *Store) createSchema() error {
 	tx, err := s.db.Begin()
 	if err != nil {
@@ -288,7 +320,7 @@ func (s *Store) Empty() bool { return s.empty }
 // lock and does no I/O.
 func (s *Store) Record(st *catalog.State, m catalog.Master, ch *catalog.Changes) uint64 {
 	b := &batch{}
-	enc := encoder{b: b, st: st, m: m, streams: s.streams}
+	enc := encoder{b: b, st: st, m: m, streams: s.streams, kept: s.kept}
 	if ch.All {
 		enc.all()
 	} else {
@@ -302,6 +334,13 @@ func (s *Store) Record(st *catalog.State, m catalog.Master, ch *catalog.Changes)
 			delete(s.streams, id)
 		} else {
 			s.streams[id] = lsn
+		}
+	}
+	for id, lsns := range b.kept {
+		if len(lsns) == 0 {
+			delete(s.kept, id)
+		} else {
+			s.kept[id] = lsns
 		}
 	}
 	s.rowsQueued.Add(uint64(len(b.ops)))
@@ -427,6 +466,7 @@ const (
 	tFolders table = iota
 	tProjects
 	tStreams
+	tVersionStreams
 	tEnvironments
 	tReferences
 	tOperations
@@ -442,17 +482,18 @@ var tableDefs = [nTables]struct {
 	name string
 	keys []string // key columns; a TEXT key for settings and workers
 }{
-	tFolders:      {"folders", []string{"id"}},
-	tProjects:     {"projects", []string{"id"}},
-	tStreams:      {"project_streams", []string{"project_id"}},
-	tEnvironments: {"environments", []string{"id"}},
-	tReferences:   {"env_references", []string{"id"}},
-	tOperations:   {"operations", []string{"id"}},
-	tMessages:     {"messages", []string{"operation_id", "seq"}},
-	tPermissions:  {"permissions", []string{"object_type", "object_id"}},
-	tSettings:     {"settings", []string{"name"}},
-	tWorkers:      {"workers", []string{"id"}},
-	tJobs:         {"jobs", []string{"execution_id"}},
+	tFolders:        {"folders", []string{"id"}},
+	tProjects:       {"projects", []string{"id"}},
+	tStreams:        {"project_streams", []string{"project_id"}},
+	tVersionStreams: {"project_version_streams", []string{"project_id", "lsn"}},
+	tEnvironments:   {"environments", []string{"id"}},
+	tReferences:     {"env_references", []string{"id"}},
+	tOperations:     {"operations", []string{"id"}},
+	tMessages:       {"messages", []string{"operation_id", "seq"}},
+	tPermissions:    {"permissions", []string{"object_type", "object_id"}},
+	tSettings:       {"settings", []string{"name"}},
+	tWorkers:        {"workers", []string{"id"}},
+	tJobs:           {"jobs", []string{"execution_id"}},
 }
 
 func (t table) textKey() bool { return t == tSettings || t == tWorkers }
@@ -465,7 +506,7 @@ type stmtSet struct {
 }
 
 func dataColumn(t table) string {
-	if t == tStreams {
+	if t == tStreams || t == tVersionStreams {
 		return "stream"
 	}
 	return "data"
@@ -542,6 +583,9 @@ type batch struct {
 	// streams: project id -> LSN of the stream this batch writes (-1:
 	// deleted), for Store.streams.
 	streams map[int64]int64
+	// kept: project id -> the LSNs in project_version_streams once this
+	// batch is written (empty: none), for Store.kept.
+	kept map[int64][]int64
 }
 
 // encode runs the deferred encoders.
@@ -668,7 +712,8 @@ type encoder struct {
 	b       *batch
 	st      *catalog.State
 	m       catalog.Master
-	streams map[int64]int64 // the store's: LSN of each project's stream on disk
+	streams map[int64]int64   // the store's: LSN of each project's stream on disk
+	kept    map[int64][]int64 // the store's: LSNs of each project's version streams on disk
 }
 
 func (e *encoder) add(o rowOp) { e.b.ops = append(e.b.ops, o) }
@@ -714,6 +759,7 @@ func (e *encoder) project(id int64) {
 		e.del(tProjects, id, 0, "")
 		e.del(tStreams, id, 0, "")
 		e.stream(id, -1)
+		e.versionStreams(id, nil)
 		return
 	}
 	c := cloneProject(p)
@@ -726,6 +772,43 @@ func (e *encoder) project(id int64) {
 		e.add(rowOp{kind: opPut, t: tStreams, k1: id, data: stream})
 		e.stream(id, p.LSN)
 	}
+	e.versionStreams(id, p)
+}
+
+// versionStreams writes the .ispac of the project's versions that are not
+// on disk yet and deletes those of versions it no longer keeps (p nil: of
+// every version). A version without its bytes (a damaged file loaded) is
+// not written.
+func (e *encoder) versionStreams(id int64, p *catalog.Project) {
+	old := e.kept[id]
+	var now []int64
+	if p != nil {
+		for _, v := range p.Versions {
+			stream := v.Stream // never changed in place
+			if stream == nil && v.LSN == p.LSN {
+				stream = p.Stream
+			}
+			if stream == nil {
+				continue
+			}
+			now = append(now, v.LSN)
+			if !slices.Contains(old, v.LSN) {
+				e.add(rowOp{kind: opPut, t: tVersionStreams, k1: id, k2: v.LSN, data: stream})
+			}
+		}
+	}
+	for _, lsn := range old {
+		if !slices.Contains(now, lsn) {
+			e.del(tVersionStreams, id, lsn, "")
+		}
+	}
+	if slices.Equal(old, now) {
+		return
+	}
+	if e.b.kept == nil {
+		e.b.kept = map[int64][]int64{}
+	}
+	e.b.kept[id] = now
 }
 
 func (e *encoder) stream(id, lsn int64) {
@@ -875,7 +958,7 @@ func (e *encoder) changes(ch *catalog.Changes) {
 
 // all writes the whole state: a first write, or after Reset.
 func (e *encoder) all() {
-	for _, t := range []table{tFolders, tProjects, tStreams, tEnvironments, tReferences, tOperations, tMessages, tPermissions, tSettings} {
+	for _, t := range []table{tFolders, tProjects, tStreams, tVersionStreams, tEnvironments, tReferences, tOperations, tMessages, tPermissions, tSettings} {
 		e.add(rowOp{kind: opDeleteAll, t: t})
 	}
 	st := e.st
@@ -883,6 +966,7 @@ func (e *encoder) all() {
 		e.folder(id)
 	}
 	clear(e.streams) // every stream is rewritten
+	clear(e.kept)
 	for id := range st.Projects {
 		e.project(id)
 	}
