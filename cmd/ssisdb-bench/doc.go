@@ -156,7 +156,7 @@ func renderGoals(b *strings.Builder, r *results) {
 func renderWire(b *strings.Builder, r *results) {
 	w := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
 	w("## The wire: logins and SELECT 1\n\n")
-	w("Baseline: a Go TCP echo server in its own process (as the emulator is), sent %d bytes (the size of a `SELECT 1` SQLBatch message) and read back; and a bare TCP connect for logins. Crossing between two processes costs more than the in-process round trips of the `tds` package's own benchmark (below, `RoundTrip`), where client, server and echo share one Go runtime. ", len(echoPayload))
+	w("Baseline: a Go TCP echo server in its own process (as the emulator is), sent %d bytes (the size of a `SELECT 1` SQLBatch message) and read back; and a bare TCP connect for logins. Crossing between two processes costs more than the in-process round trips of the `tds` package's own benchmark (below, `RoundTrip`), where client, server and echo share one Go runtime. On this shared virtual machine the cross-process round trips move from run to run by more than the differences being measured: the same emulator binary gave a raw-client SELECT 1 p50 of 24 µs in one run and 57-76 µs in later ones the same day, and PostgreSQL's SELECT 1 moved between 14 µs and 79 µs; the in-process figures move far less, so they are the better guide to the server's own cost. ", len(echoPayload))
 	if r.PG != nil {
 		w("PostgreSQL figures are the same calls through pgx v5 (%s).", firstWords(r.PG.Version, 2))
 	}
