@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"slices"
 	"strings"
 	"sync"
 
@@ -276,4 +277,20 @@ func asSQL(err error) error {
 		return err
 	}
 	return sqlerr.New(50000, 16, 1, "%s", err.Error())
+}
+
+// DropJobs forgets the jobs and tasks of executions the catalog deleted
+// (the retention cleanup). Nothing runs here, so every one goes.
+func (m *inertMaster) DropJobs(executionIDs []int64) int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	gone := make(map[int64]bool, len(executionIDs))
+	for _, id := range executionIDs {
+		gone[id] = true
+		delete(m.running, id)
+	}
+	n := len(m.jobs)
+	m.jobs = slices.DeleteFunc(m.jobs, func(j scaleout.Job) bool { return gone[j.ExecutionID] })
+	m.tasks = slices.DeleteFunc(m.tasks, func(t scaleout.Task) bool { return gone[t.ExecutionID] })
+	return n - len(m.jobs)
 }

@@ -478,3 +478,25 @@ func (m *Master) cleanupJobs(keep time.Duration) int {
 	m.done = append(append(make([]*job, 0, len(rest)+len(later)), rest...), later...)
 	return n
 }
+
+// DropJobs forgets the jobs of executions the catalog deleted (its
+// operation-log retention cleanup), as the cascade from internal.executions
+// does in SSISDB, and reports how many it dropped. Only a job with no task
+// (a created execution never started) or an ended task goes: one the
+// master is still working on is kept.
+func (m *Master) DropJobs(executionIDs []int64) int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	n := 0
+	for _, id := range executionIDs {
+		j, ok := m.byExec[id]
+		if !ok || j.task != nil && j.task.status < TaskFailed {
+			continue
+		}
+		// m.done may still list j; cleanupJobs skips jobs already gone.
+		delete(m.jobs, j.id)
+		delete(m.byExec, id)
+		n++
+	}
+	return n
+}
