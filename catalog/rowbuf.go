@@ -21,6 +21,11 @@ type rowBuf struct {
 	high int // the most values the buffer has held, for release
 	// limit is the values this chunk may hold (see source.run).
 	limit int
+	// skip marks the columns the consumer does not read (nil: none): the
+	// typed writers store a NULL there without converting anything.
+	// Producers never look at it, so what rows a view writes cannot
+	// depend on it.
+	skip []bool
 }
 
 // full reports whether the chunk holds enough rows to hand over; producers
@@ -59,8 +64,22 @@ func (w *rowBuf) put(v sqltype.Value) {
 
 func (w *rowBuf) null() { w.put(sqltype.Null(w.typ())) }
 
+// skipped writes a NULL and reports true when the next column is not
+// read; the writers below call it before building their value.
+func (w *rowBuf) skipped() bool {
+	if w.skip == nil || !w.skip[w.col] {
+		return false
+	}
+	w.null()
+	return true
+}
+
 // int writes an integer of the column's integer kind.
-func (w *rowBuf) int(n int64) { w.put(sqltype.NewIntOf(w.typ().Kind, n)) }
+func (w *rowBuf) int(n int64) {
+	if !w.skipped() {
+		w.put(sqltype.NewIntOf(w.typ().Kind, n))
+	}
+}
 
 func (w *rowBuf) intp(p *int64) {
 	if p == nil {
@@ -78,9 +97,17 @@ func (w *rowBuf) int32p(p *int32) {
 	}
 }
 
-func (w *rowBuf) bit(b bool) { w.put(sqltype.NewBit(b)) }
+func (w *rowBuf) bit(b bool) {
+	if !w.skipped() {
+		w.put(sqltype.NewBit(b))
+	}
+}
 
-func (w *rowBuf) str(s string) { w.put(sqltype.NewString(w.typ(), s)) }
+func (w *rowBuf) str(s string) {
+	if !w.skipped() {
+		w.put(sqltype.NewString(w.typ(), s))
+	}
+}
 
 // desc writes a folder's, environment's or variable's description: the
 // procedures store the NULL their @description defaults to, and the
@@ -127,7 +154,7 @@ var oneChar = func() (t [256]string) {
 func (w *rowBuf) bytes(b []byte) {
 	if b == nil {
 		w.null()
-	} else {
+	} else if !w.skipped() {
 		w.put(sqltype.NewBytes(w.typ(), b))
 	}
 }
@@ -139,7 +166,7 @@ func (w *rowBuf) bytes(b []byte) {
 func (w *rowBuf) guid(u *uuid.UUID) {
 	if u == nil {
 		w.null()
-	} else {
+	} else if !w.skipped() {
 		w.put(sqltype.NewBytes(sqltype.TUniqueIdentifier, u[:]))
 	}
 }
@@ -157,19 +184,23 @@ func (w *rowBuf) guidOrNull(u *uuid.UUID) {
 func (w *rowBuf) time(t time.Time) {
 	if t.IsZero() {
 		w.null()
-	} else {
+	} else if !w.skipped() {
 		w.put(sqltype.NewTime(w.typ(), t))
 	}
 }
 
 // value writes a stored value as it is (sql_variant columns).
-func (w *rowBuf) value(v sqltype.Value) { w.put(v) }
+func (w *rowBuf) value(v sqltype.Value) {
+	if !w.skipped() {
+		w.put(v)
+	}
+}
 
 // sensitive writes v, or NULL when it is sensitive.
 func (w *rowBuf) sensitive(sensitive bool, v sqltype.Value) {
 	if sensitive {
 		w.null()
 	} else {
-		w.put(v)
+		w.value(v)
 	}
 }

@@ -309,9 +309,40 @@ type source struct {
 	def    *viewDef
 	caller *Caller
 	db     string
+	// skip marks the columns a projected source leaves NULL (nil: none;
+	// see rows.Projector).
+	skip []bool
+}
+
+// Project returns the source with the columns need leaves out written as
+// NULLs (see rows.Projector); a seek source stays one.
+func (v *source) Project(need []bool) rows.Source {
+	var skip []bool
+	if len(need) >= len(v.def.cols) {
+		for i := range v.def.cols {
+			if !need[i] {
+				if skip == nil {
+					skip = make([]bool, len(v.def.cols))
+				}
+				skip[i] = true
+			}
+		}
+	}
+	p := &source{c: v.c, def: v.def, caller: v.caller, db: v.db, skip: skip}
+	if len(v.def.seek) > 0 {
+		return seekSource{p}
+	}
+	return p
 }
 
 func (v *source) Columns() []rows.Column { return v.def.cols }
+
+var (
+	_ rows.Projector = (*source)(nil)
+	_ rows.Projector = seekSource{}
+	_ rows.Seeker    = seekSource{}
+	_ rows.Ordered   = (*source)(nil)
+)
 
 // run drives a producer chunk by chunk and hands each chunk's rows to fn
 // with no lock held.
@@ -321,7 +352,7 @@ func (v *source) run(ctx context.Context, prod producer, key sqltype.Value, fn f
 	if v.def.pre != nil {
 		x.extra = v.def.pre(v.c)
 	}
-	x.db, x.key = v.db, key
+	x.db, x.key, x.w.skip = v.db, key, v.skip
 	// The first chunk is small and each next one twice the last, up to
 	// chunkValues: a consumer that wants a few rows (TOP 1 of an ordered
 	// walk, EXISTS) gets them without a full chunk built first, and a long
@@ -392,9 +423,16 @@ func (v seekSource) SeekColumns() []int {
 func (v seekSource) Seek(ctx context.Context, col int, key sqltype.Value, fn func(rows.Row) bool) error {
 	f := v.def.seek[col]
 	if f == nil {
-		// Not a key column: filter a scan.
+		// Not a key column: filter a scan, which must build that column.
 		want := valueText(key)
-		return v.Scan(ctx, func(r rows.Row) bool {
+		scan := v.source
+		if col >= 0 && col < len(scan.skip) && scan.skip[col] {
+			cp := *scan
+			cp.skip = slices.Clone(scan.skip)
+			cp.skip[col] = false
+			scan = &cp
+		}
+		return scan.Scan(ctx, func(r rows.Row) bool {
 			if !r[col].IsNull() && valueText(r[col]) == want {
 				return fn(r)
 			}

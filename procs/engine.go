@@ -58,6 +58,10 @@ type Config struct {
 	ServerName string
 	// MachineName is SERVERPROPERTY('MachineName').
 	MachineName string
+	// ScanAllColumns turns off projection pushdown: scans of the catalog's
+	// views build every column, whatever the query reads. For comparing
+	// results and costs with and without it.
+	ScanAllColumns bool
 }
 
 // Engine is the T-SQL engine shared by all sessions; it implements
@@ -68,6 +72,8 @@ type Engine struct {
 	log    *slog.Logger
 	server string
 	mach   string
+	// scanAll is Config.ScanAllColumns.
+	scanAll bool
 
 	builtins map[procKey]*proc.Def
 
@@ -129,6 +135,7 @@ func New(cfg Config) *Engine {
 		log:      cfg.Logger,
 		server:   cfg.ServerName,
 		mach:     cfg.MachineName,
+		scanAll:  cfg.ScanAllColumns,
 		builtins: map[procKey]*proc.Def{},
 		procs:    map[procKey]*userProc{},
 	}

@@ -295,6 +295,7 @@ func (c *compiler) bind(te tsql.TableExpr, outer *rowScope) (*fromTree, error) {
 			st.cols = node.Columns()
 		} else {
 			st.cols = src.Columns()
+			src, st.use = c.projectLeaf(src)
 		}
 		return &fromTree{tables: []*scopeTable{st}, width: len(st.cols), src: src, node: node, outer: outer}
 	}

@@ -422,7 +422,7 @@ func (c *compiler) planSpec(spec *tsql.QuerySpec, q *tsql.Query, outer *rowScope
 	// Build the pipeline.
 	node := src
 	if a != nil {
-		aggCols := append(sc.allCols(), make([]rows.Column, len(a.specs))...)
+		aggCols := append(sc.columns(), make([]rows.Column, len(a.specs))...)
 		for i, t := range a.types {
 			aggCols[nFrom+i] = rows.Column{Type: t, Nullable: true}
 		}
@@ -576,6 +576,7 @@ func (c *compiler) selectItems(spec *tsql.QuerySpec, sc *rowScope) (*selected, e
 				}
 			}
 			for _, t := range tables {
+				t.use.markAll()
 				for i, col := range t.cols {
 					if strings.HasPrefix(col.Name, hiddenPrefix) {
 						continue

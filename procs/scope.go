@@ -18,6 +18,9 @@ type scopeTable struct {
 	written string // the name as written in FROM (8120 quotes it)
 	cols    []rows.Column
 	off     int
+	// use records the columns the statement reads, for a source that can
+	// build only those (nil otherwise; see projection.go).
+	use *colUse
 }
 
 // hiddenPrefix starts the names of columns a query cannot see (the row
@@ -49,8 +52,21 @@ func (sc *rowScope) add(t *scopeTable) {
 	sc.width += len(t.cols)
 }
 
-// allCols returns the columns of every table, in row order.
+// allCols returns the columns of every table, in row order, for callers
+// that read every column of the rows by position (PIVOT, UNPIVOT).
 func (sc *rowScope) allCols() []rows.Column {
+	if sc == nil {
+		return nil
+	}
+	for _, t := range sc.tables {
+		t.use.markAll()
+	}
+	return sc.columns()
+}
+
+// columns returns the columns of every table, in row order, as metadata:
+// it reads no column.
+func (sc *rowScope) columns() []rows.Column {
 	if sc == nil {
 		return nil
 	}
@@ -128,6 +144,7 @@ func (sc *rowScope) lookup(x *tsql.ColumnRef) (colRef, bool, error) {
 	case n > 1:
 		return hit, false, sqlerr.New(209, 16, 1, "Ambiguous column name '%s'.", x.Column)
 	case n == 1:
+		hit.table.use.mark(hit.idx - hit.table.off)
 		return hit, true, nil
 	case x.Table != nil && tableMatched:
 		// The table is here but has no such column.

@@ -57,12 +57,20 @@ func loaded(b *testing.B, n, msgs int) (*catalog.Catalog, tds.Session) {
 	if err := cat.LoadState(st); err != nil {
 		b.Fatal(err)
 	}
-	eng := procs.New(procs.Config{Catalog: ssisdb.NewAdapter(cat), Procs: ssisdb.Procs(cat)})
+	return cat, session(b, cat, false)
+}
+
+// session opens a session as sa on an engine over cat; with scanAll the
+// engine builds every column of every view it scans (no projection
+// pushdown), the baseline of the projection tests and benchmarks.
+func session(b testing.TB, cat *catalog.Catalog, scanAll bool) tds.Session {
+	b.Helper()
+	eng := procs.New(procs.Config{Catalog: ssisdb.NewAdapter(cat), Procs: ssisdb.Procs(cat), ScanAllColumns: scanAll})
 	s, _, err := eng.Open(context.Background(), &tds.Login{UserName: "sa", SPID: 52})
 	if err != nil {
 		b.Fatal(err)
 	}
-	return cat, s
+	return s
 }
 
 // counter counts result rows and fails the benchmark on an error message.
