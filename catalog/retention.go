@@ -153,12 +153,14 @@ func (c *Catalog) deleteOperation(tx *Tx, o *Operation) {
 		delete(s.Permissions, k)
 		s.changes(tx).permission(k)
 	}
-	tx.record(func() {
-		s.restoreOperation(o)
-		if hadGrants {
-			s.Permissions[k] = grants
-		}
-	})
+	if tx != nil { // no closure to allocate per operation in autocommit
+		tx.record(func() {
+			s.restoreOperation(o)
+			if hadGrants {
+				s.Permissions[k] = grants
+			}
+		})
+	}
 	s.changes(tx).operation(o.ID)
 }
 
