@@ -246,4 +246,3 @@ func checkProjected(t *testing.T, strict bool, cols []rows.Column, need []bool, 
 		}
 	}
 }
-
