@@ -46,7 +46,8 @@ func out(name string, t sqltype.Type, optional bool) proc.Param {
 	return p
 }
 
-// Procs returns the catalog.* procedures of SSISDB bound to cat.
+// Procs returns the catalog.* procedures of SSISDB bound to cat, and the
+// internal.* ones scripts call (internalProcs).
 func Procs(cat *catalog.Catalog) []*proc.Def {
 	b := &binder{cat: cat}
 	def := func(name string, body proc.Body, params ...proc.Param) *proc.Def {
@@ -100,7 +101,7 @@ func Procs(cat *catalog.Catalog) []*proc.Def {
 		def("grant_permission", b.permission((*catalog.Catalog).GrantPermission), req("@object_type", tSmall), req("@object_id", tBigInt), req("@principal_id", tInt), req("@permission_type", tSmall)),
 		def("deny_permission", b.permission((*catalog.Catalog).DenyPermission), req("@object_type", tSmall), req("@object_id", tBigInt), req("@principal_id", tInt), req("@permission_type", tSmall)),
 		def("revoke_permission", b.permission((*catalog.Catalog).RevokePermission), req("@object_type", tSmall), req("@object_id", tBigInt), req("@principal_id", tInt), req("@permission_type", tSmall)),
-	}, b.moreProcs(def)...)
+	}, append(b.moreProcs(def), b.internalProcs()...)...)
 }
 
 type binder struct {
