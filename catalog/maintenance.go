@@ -10,9 +10,10 @@ import (
 
 // MaintenanceJob is the emulator's "SSIS Server Maintenance Job": the SQL
 // Agent job a real SSISDB installs, which runs every day at 00:00 (server
-// time) and calls internal.cleanup_server_retention_window. It runs on
-// the catalog's injected clock; with OPERATION_CLEANUP_ENABLED FALSE it
-// still fires, and the procedure does nothing, as on SQL Server.
+// time) and calls internal.cleanup_server_retention_window, then
+// internal.cleanup_server_project_version. It runs on the catalog's
+// injected clock; with OPERATION_CLEANUP_ENABLED (VERSION_CLEANUP_ENABLED)
+// FALSE it still fires, and that step does nothing, as on SQL Server.
 type MaintenanceJob struct {
 	c *Catalog
 
@@ -20,7 +21,7 @@ type MaintenanceJob struct {
 	timer   clock.Timer
 	stopped bool
 	runs    int
-	last    CleanupResult
+	last    MaintenanceResult
 	lastErr error
 }
 
@@ -81,19 +82,31 @@ func (j *MaintenanceJob) Stop() {
 
 // Runs reports how many times the job has run, and the last run's result
 // and error.
-func (j *MaintenanceJob) Runs() (n int, last CleanupResult, err error) {
+func (j *MaintenanceJob) Runs() (n int, last MaintenanceResult, err error) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	return j.runs, j.last, j.lastErr
 }
 
-// RunMaintenance runs the maintenance job's retention step once, now, as
-// the job's owner (##MS_SSISServerCleanupJobLogin##), outside any
-// transaction.
-func (c *Catalog) RunMaintenance(ctx context.Context) (res CleanupResult, err error) {
+// MaintenanceResult is what one run of the maintenance job did.
+type MaintenanceResult struct {
+	Retention CleanupResult
+	Versions  VersionCleanupResult
+}
+
+// RunMaintenance runs the maintenance job once, now, as the job's owner
+// (##MS_SSISServerCleanupJobLogin##), outside any transaction: the
+// retention step, then, if it succeeded, the version step (the job's
+// first step goes on to the second on success only).
+func (c *Catalog) RunMaintenance(ctx context.Context) (res MaintenanceResult, err error) {
 	c.mu.Lock()
 	defer c.release(&err)
-	return c.cleanupRetention(nil, c.cleanupJobCtx())
+	sc := c.cleanupJobCtx()
+	if res.Retention, err = c.cleanupRetention(nil, sc); err != nil {
+		return res, err
+	}
+	res.Versions, err = c.cleanupVersions(nil, sc)
+	return res, err
 }
 
 // cleanupJobCtx is the job's security context: its login, mapped to the

@@ -47,7 +47,7 @@ func BenchmarkRetentionCleanup(b *testing.B) {
 				fillOldExecutions(c, kept, clk.Now())
 				b.StartTimer()
 				res, err := c.RunMaintenance(context.Background())
-				if err != nil || res.Executions != 100_000 {
+				if err != nil || res.Retention.Executions != 100_000 {
 					b.Fatalf("%+v %v", res, err)
 				}
 			}

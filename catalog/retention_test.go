@@ -328,6 +328,7 @@ func TestMaintenanceJobSchedule(t *testing.T) {
 	id := e.mustCreate(false)
 	e.finish(id)
 	e.configure("RETENTION_WINDOW", "1")
+	e.configure("VERSION_CLEANUP_ENABLED", "FALSE") // its type-2 operations are TestMaintenanceJobVersions'
 	j := e.c.StartMaintenanceJob(context.Background())
 	midnight := time.Date(2017, 10, 3, 0, 0, 0, 0, t0.Location())
 	cleanups := func() int {
@@ -352,7 +353,7 @@ func TestMaintenanceJobSchedule(t *testing.T) {
 	n, last, err := j.Runs()
 	must(t, err)
 	// Only 15 hours old: a 1-day window keeps everything.
-	if n != 1 || cleanups() != 1 || last.Removed != 0 {
+	if n != 1 || cleanups() != 1 || last.Retention.Removed != 0 {
 		t.Fatalf("at midnight: %d runs, %d cleanups, %+v", n, cleanups(), last)
 	}
 	e.clk.Advance(day - time.Second)
@@ -361,16 +362,17 @@ func TestMaintenanceJobSchedule(t *testing.T) {
 	}
 	e.clk.Advance(time.Second)
 	n, last, _ = j.Runs()
-	// A day on, the execution, the deploy, configure_catalog and the first
-	// run's own operation (ended exactly at the cutoff) have all aged out.
-	if n != 2 || cleanups() != 1 || last.Removed != 4 || last.Executions != 1 || len(e.opIDs("catalog.executions")) != 0 {
+	// A day on, the execution, the deploy, both configure_catalog calls and
+	// the first run's own operation (ended exactly at the cutoff) have all
+	// aged out.
+	if n != 2 || cleanups() != 1 || last.Retention.Removed != 5 || last.Retention.Executions != 1 || len(e.opIDs("catalog.executions")) != 0 {
 		t.Fatalf("the second midnight: %d runs, %d cleanups, %+v, executions %v", n, cleanups(), last, e.opIDs("catalog.executions"))
 	}
 
 	e.configure("OPERATION_CLEANUP_ENABLED", "FALSE")
 	e.clk.Advance(3 * day)
 	n, last, _ = j.Runs()
-	if n != 5 || cleanups() != 1 || last.OperationID != 0 {
+	if n != 5 || cleanups() != 1 || last.Retention.OperationID != 0 {
 		t.Fatalf("disabled: %d runs, %d cleanups, %+v", n, cleanups(), last)
 	}
 	if len(e.opIDs("catalog.operations")) == 0 {
@@ -380,7 +382,7 @@ func TestMaintenanceJobSchedule(t *testing.T) {
 	e.clk.Advance(day)
 	// The day's run removes the older cleanup and both configure_catalog
 	// operations (the last ended exactly a day before), and logs its own.
-	if n, last, _ := j.Runs(); n != 6 || cleanups() != 1 || last.Removed != 3 {
+	if n, last, _ := j.Runs(); n != 6 || cleanups() != 1 || last.Retention.Removed != 3 {
 		t.Fatalf("enabled again: %d runs, %d cleanups, %+v", n, cleanups(), last)
 	}
 

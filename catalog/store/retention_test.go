@@ -1,6 +1,9 @@
 package store
 
 import (
+	"database/sql"
+	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -35,8 +38,9 @@ func TestRetentionCleanupIsStored(t *testing.T) {
 	a.start(recent)
 	a.settle()
 
-	res, err := a.c.RunMaintenance(a.ctx)
+	run, err := a.c.RunMaintenance(a.ctx)
 	a.ok(err)
+	res := run.Retention
 	if res.Executions != 2 || res.Removed != 3 {
 		t.Fatalf("cleanup: %+v, want 2 executions of 3 operations", res)
 	}
@@ -74,5 +78,46 @@ func TestRetentionCleanupIsStored(t *testing.T) {
 	// is the one row left.
 	if jobs := before["internal.jobs"]; len(jobs) != 1 {
 		t.Errorf("internal.jobs before the reload, want the recent execution's only:\n%s", strings.Join(jobs, "\n"))
+	}
+}
+
+// TestVersionCleanupIsStored: versions the maintenance job's second step
+// drops are gone after a reload, their streams with them.
+func TestVersionCleanupIsStored(t *testing.T) {
+	dir := t.TempDir()
+	clk := clock.NewFake(t0)
+	a := newNode(t, dir, clk, nodeConfig{})
+	_, err := a.c.CreateFolder(a.ctx, nil, a.sa, str("f"))
+	a.ok(err)
+	var lsns []int64
+	for i := range 3 {
+		clk.Advance(time.Minute)
+		lsns = append(lsns, a.deploy("f", "p", ispacOf(t, "p", fmt.Sprintf("pkg%d.dtsx", i))))
+	}
+	a.ok(a.c.ConfigureCatalog(a.ctx, nil, a.sa, str("MAX_PROJECT_VERSIONS"), str("1")))
+	run, err := a.c.RunMaintenance(a.ctx)
+	a.ok(err)
+	if run.Versions.Removed != 2 {
+		t.Fatalf("version cleanup: %+v", run.Versions)
+	}
+	before := a.snapshot()
+	a.stop()
+
+	b := reload(t, dir, clk, nodeConfig{})
+	diffSnapshots(t, before, b.snapshot())
+	if got := before["catalog.object_versions"]; len(got) != 1 {
+		t.Errorf("object_versions before the reload: %v", got)
+	}
+	b.stop()
+	db, err := sql.Open("sqlite", filepath.Join(dir, DBFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	pid, _ := a.projectLSN("f", "p")
+	for lsn := range storedVersions(t, db, pid) {
+		if lsn != lsns[2] {
+			t.Errorf("the stream of dropped version %d is still stored", lsn)
+		}
 	}
 }

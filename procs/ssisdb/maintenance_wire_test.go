@@ -74,3 +74,37 @@ SELECT @id`).Scan(&id); err != nil {
 		t.Fatalf("as an ssis_admin member: %v", err)
 	}
 }
+
+// TestCleanupProjectVersionOverTheWire: after MAX_PROJECT_VERSIONS is
+// lowered the version step trims the kept versions at once.
+func TestCleanupProjectVersionOverTheWire(t *testing.T) {
+	st := newStack(t)
+	db := st.db(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	var stream []byte
+	if err := db.QueryRowContext(ctx, "EXEC SSISDB.catalog.get_project N'folder1', N'project1'").Scan(&stream); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if _, err := db.ExecContext(ctx, "EXEC SSISDB.catalog.deploy_project N'folder1', N'project1', @p1", stream); err != nil {
+			t.Fatal(err)
+		}
+	}
+	versions := func() int {
+		var n int
+		if err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM SSISDB.catalog.object_versions WHERE object_name = N'project1'").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := versions(); n != 3 {
+		t.Fatalf("setup: %d versions", n)
+	}
+	if _, err := db.ExecContext(ctx, "EXEC SSISDB.catalog.configure_catalog N'MAX_PROJECT_VERSIONS', N'1'; EXEC SSISDB.internal.cleanup_server_project_version"); err != nil {
+		t.Fatal(err)
+	}
+	if n := versions(); n != 1 {
+		t.Errorf("%d versions after the cleanup, want 1", n)
+	}
+}
