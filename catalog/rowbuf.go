@@ -22,10 +22,19 @@ type rowBuf struct {
 	// limit is the values this chunk may hold (see source.run).
 	limit int
 	// skip marks the columns the consumer does not read (nil: none): the
-	// typed writers store a NULL there without converting anything.
-	// Producers never look at it, so what rows a view writes cannot
-	// depend on it.
+	// typed writers build nothing for them. Producers never look at it, so
+	// what rows a view writes cannot depend on it.
 	skip []bool
+	// runs[i] counts the skipped columns from column i on, up to the end
+	// of the row (nil when nothing is skipped), for skipping.
+	runs []int
+	// filled is how far into vals' backing array the slots of skipped
+	// columns hold their NULL: chunks start at offset 0 and rows have the
+	// same width, so a slot's column is its index mod the width, and a
+	// skipped column's NULL, written once, serves every later chunk of the
+	// scan. Writing a Value (over 100 bytes) is what a skipped column
+	// would otherwise still cost.
+	filled int
 }
 
 // full reports whether the chunk holds enough rows to hand over; producers
@@ -41,8 +50,8 @@ func (w *rowBuf) reset() {
 // slices of the catalog's state).
 func (w *rowBuf) release() {
 	w.reset()
-	clear(w.vals[:w.high])
-	w.high = 0
+	clear(w.vals[:max(w.high, w.filled)])
+	w.high, w.filled = 0, 0
 }
 
 // check panics on a producer that ended a chunk inside a row: a
@@ -62,15 +71,73 @@ func (w *rowBuf) put(v sqltype.Value) {
 	}
 }
 
-func (w *rowBuf) null() { w.put(sqltype.Null(w.typ())) }
+func (w *rowBuf) null() {
+	if !w.skipped() {
+		w.put(sqltype.Null(w.typ()))
+	}
+}
 
-// skipped writes a NULL and reports true when the next column is not
-// read; the writers below call it before building their value.
+// skipping moves past the next n columns and reports true when none of
+// them is read: a producer of a wide view asks it before writing a group
+// of columns, so a scan for one column (or none: COUNT(*)) costs a few
+// steps per row instead of one per column.
+func (w *rowBuf) skipping(n int) bool {
+	if w.runs == nil || w.runs[w.col] < n {
+		return false
+	}
+	if end := len(w.vals) + n; end <= w.filled {
+		w.vals = w.vals[:end]
+		if w.col += n; w.col == len(w.cols) {
+			w.col = 0
+		}
+	} else {
+		// The first rows of a scan: write the NULLs the next chunks reuse.
+		for _, c := range w.cols[w.col : w.col+n] {
+			w.vals = append(w.vals, sqltype.Null(c.Type))
+		}
+		w.filled = len(w.vals)
+		if w.col += n; w.col == len(w.cols) {
+			w.col = 0
+		}
+	}
+	return true
+}
+
+// skipRuns returns the runs of a skip mask (see rowBuf.runs).
+func skipRuns(skip []bool) []int {
+	if skip == nil {
+		return nil
+	}
+	runs := make([]int, len(skip))
+	for i := len(skip) - 1; i >= 0; i-- {
+		if skip[i] {
+			runs[i] = 1
+			if i+1 < len(skip) {
+				runs[i] += runs[i+1]
+			}
+		}
+	}
+	return runs
+}
+
+// skipped moves past the next column and reports true when it is not
+// read; the writers call it before building their value. The column's
+// slot holds its NULL (see filled).
 func (w *rowBuf) skipped() bool {
 	if w.skip == nil || !w.skip[w.col] {
 		return false
 	}
-	w.null()
+	if n := len(w.vals); n < w.filled {
+		w.vals = w.vals[:n+1]
+	} else {
+		// append copies only up to len when it grows the array, but then
+		// len == cap >= filled: every filled slot is copied.
+		w.vals = append(w.vals, sqltype.Null(w.typ()))
+		w.filled = n + 1
+	}
+	if w.col++; w.col == len(w.cols) {
+		w.col = 0
+	}
 	return true
 }
 

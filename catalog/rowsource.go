@@ -310,8 +310,9 @@ type source struct {
 	caller *Caller
 	db     string
 	// skip marks the columns a projected source leaves NULL (nil: none;
-	// see rows.Projector).
+	// see rows.Projector), and runs counts them for rowBuf.skipping.
 	skip []bool
+	runs []int
 }
 
 // Project returns the source with the columns need leaves out written as
@@ -328,7 +329,7 @@ func (v *source) Project(need []bool) rows.Source {
 			}
 		}
 	}
-	p := &source{c: v.c, def: v.def, caller: v.caller, db: v.db, skip: skip}
+	p := &source{c: v.c, def: v.def, caller: v.caller, db: v.db, skip: skip, runs: skipRuns(skip)}
 	if len(v.def.seek) > 0 {
 		return seekSource{p}
 	}
@@ -352,7 +353,7 @@ func (v *source) run(ctx context.Context, prod producer, key sqltype.Value, fn f
 	if v.def.pre != nil {
 		x.extra = v.def.pre(v.c)
 	}
-	x.db, x.key, x.w.skip = v.db, key, v.skip
+	x.db, x.key, x.w.skip, x.w.runs = v.db, key, v.skip, v.runs
 	// The first chunk is small and each next one twice the last, up to
 	// chunkValues: a consumer that wants a few rows (TOP 1 of an ordered
 	// walk, EXISTS) gets them without a full chunk built first, and a long
@@ -430,6 +431,7 @@ func (v seekSource) Seek(ctx context.Context, col int, key sqltype.Value, fn fun
 			cp := *scan
 			cp.skip = slices.Clone(scan.skip)
 			cp.skip[col] = false
+			cp.runs = skipRuns(cp.skip)
 			scan = &cp
 		}
 		return scan.Scan(ctx, func(r rows.Row) bool {

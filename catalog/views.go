@@ -194,36 +194,53 @@ func referenceRow(w *rowBuf, r *EnvironmentReference) {
 // The operation-backed views: each row function writes an operation's rows
 // from x.inner on and returns false when the chunk filled (see scan).
 
+// executionRow writes the columns in groups a projected scan skips whole
+// (rowBuf.skipping): the dashboards' queries read one or two columns of
+// the 34.
 func executionRow(x *scan, op *Operation) bool {
 	w, ex := &x.w, op.Exec
+	if w.skipping(len(colsExecutions)) {
+		return true
+	}
 	w.int(op.ID)
-	w.str(ex.FolderName)
-	w.str(ex.ProjectName)
-	w.str(ex.PackageName)
-	w.intp(ex.ReferenceID)
-	w.charp(ex.ReferenceType)
-	w.strp(ex.EnvFolderName)
-	w.strp(ex.EnvName)
-	w.int(ex.ProjectLSN)
-	w.bytes(ex.ExecutedAsSID)
-	w.str(ex.ExecutedAsName)
-	w.bit(ex.Use32Bit)
-	w.int(int64(op.Type))
-	w.time(op.Created)
-	w.int(int64(op.ObjectType))
-	w.intp(op.ObjectID)
+	if !w.skipping(11) {
+		w.str(ex.FolderName)
+		w.str(ex.ProjectName)
+		w.str(ex.PackageName)
+		w.intp(ex.ReferenceID)
+		w.charp(ex.ReferenceType)
+		w.strp(ex.EnvFolderName)
+		w.strp(ex.EnvName)
+		w.int(ex.ProjectLSN)
+		w.bytes(ex.ExecutedAsSID)
+		w.str(ex.ExecutedAsName)
+		w.bit(ex.Use32Bit)
+	}
+	if !w.skipping(4) {
+		w.int(int64(op.Type))
+		w.time(op.Created)
+		w.int(int64(op.ObjectType))
+		w.intp(op.ObjectID)
+	}
 	w.int(int64(op.Status))
-	w.time(op.Start)
-	w.time(op.End)
-	w.bytes(op.CallerSID)
-	w.str(op.CallerName)
-	w.int32p(op.ProcessID)
-	w.bytes(op.StoppedBySID)
-	w.strp(op.StoppedByName)
-	w.guid(&op.GUID)
-	w.str(op.ServerName)
-	w.strp(op.MachineName)
-	w.guid(op.WorkerAgentID)
+	if !w.skipping(2) {
+		w.time(op.Start)
+		w.time(op.End)
+	}
+	if !w.skipping(9) {
+		w.bytes(op.CallerSID)
+		w.str(op.CallerName)
+		w.int32p(op.ProcessID)
+		w.bytes(op.StoppedBySID)
+		w.strp(op.StoppedByName)
+		w.guid(&op.GUID)
+		w.str(op.ServerName)
+		w.strp(op.MachineName)
+		w.guid(op.WorkerAgentID)
+	}
+	if w.skipping(6) {
+		return true
+	}
 	// The OS figures start_execution records (the real catalog asks the
 	// CLR); NULL until the execution has started.
 	if op.Start.IsZero() {
@@ -244,6 +261,9 @@ func executionRow(x *scan, op *Operation) bool {
 // operationPrefix writes the 14 columns catalog.operations and
 // internal.operations share, operation_id through stopped_by_name.
 func operationPrefix(w *rowBuf, op *Operation) {
+	if w.skipping(14) {
+		return
+	}
 	w.int(op.ID)
 	w.int(int64(op.Type))
 	w.time(op.Created)
@@ -367,6 +387,9 @@ func eventRows(x *scan, op *Operation) bool {
 		case 20:
 			src = "Transact-SQL stored procedure"
 		}
+		if w.skipping(len(colsEventMessages)) {
+			continue
+		}
 		w.intp(e.EventMessageID)
 		w.int(m.OperationID)
 		w.time(m.Time)
@@ -374,6 +397,9 @@ func eventRows(x *scan, op *Operation) bool {
 		w.int(int64(m.SourceType))
 		w.str(m.Message)
 		w.intp(m.ExtendedInfoID)
+		if w.skipping(10) {
+			continue
+		}
 		w.str(e.PackageName)
 		w.str(e.EventName)
 		w.str(src)

@@ -252,3 +252,42 @@ func BenchmarkPollLookup(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkProjection measures projection pushdown: each query runs on a
+// session whose scans build every column of the view (all-columns, what
+// every scan did before) and on one whose scans build only the columns the
+// query reads (pruned), over the same catalog in the same run: GROUP BY
+// status and COUNT(*) at 100,000 and 1,000,000 executions, a point lookup
+// and the 50 newest at 1,000,000, and the join of executions with their
+// event messages at 100,000 messages.
+func BenchmarkProjection(b *testing.B) {
+	type query struct {
+		name, sql string
+		rows      int
+	}
+	both := func(b *testing.B, n string, s [2]tds.Session, qs []query) {
+		for _, q := range qs {
+			for i, mode := range []string{"all-columns", "pruned"} {
+				b.Run(q.name+"/"+mode+"/"+n, func(b *testing.B) { run(b, s[i], q.sql, q.rows) })
+			}
+		}
+	}
+	for _, n := range []int{100_000, 1_000_000} {
+		cat, pruned := loaded(b, n, 0)
+		qs := []query{
+			{"group-by-status", "SELECT status, COUNT(*) FROM SSISDB.catalog.executions GROUP BY status", 6},
+			{"count", "SELECT COUNT(*) FROM SSISDB.catalog.executions", 1},
+		}
+		if n == 1_000_000 {
+			qs = append(qs,
+				query{"point-lookup", "SELECT status, end_time FROM SSISDB.catalog.executions WHERE execution_id = 500", 1},
+				query{"top50-newest", "SELECT TOP 50 execution_id, status, end_time FROM SSISDB.catalog.executions ORDER BY execution_id DESC", 50})
+		}
+		both(b, fmt.Sprintf("executions=%d", n), [2]tds.Session{session(b, cat, true), pruned}, qs)
+	}
+	cat, pruned := loaded(b, 10_000, 10)
+	both(b, "messages=100000", [2]tds.Session{session(b, cat, true), pruned}, []query{
+		{"join", `SELECT e.execution_id, e.package_name, m.message_time, m.message
+FROM SSISDB.catalog.executions e JOIN SSISDB.catalog.event_messages m ON m.operation_id = e.execution_id`, 100_000},
+	})
+}
