@@ -36,7 +36,10 @@ type compiler struct {
 	depth        int // query nesting depth
 	subqs        []subqMark
 	maxRecursion *cexpr
-	dmlTarget    *dmlTarget
+	// existsSpec is the select of an EXISTS being planned: its star reads
+	// no column (projection.go).
+	existsSpec *tsql.QuerySpec
+	dmlTarget  *dmlTarget
 	// sharing is set while planning a query whose plan may be kept for
 	// later runs (keptplan.go): closures read the frame from the context
 	// instead of capturing f. local records that the plan is bound to this

@@ -576,7 +576,9 @@ func (c *compiler) selectItems(spec *tsql.QuerySpec, sc *rowScope) (*selected, e
 				}
 			}
 			for _, t := range tables {
-				t.use.markAll()
+				if spec != c.existsSpec {
+					t.use.markAll()
+				}
 				for i, col := range t.cols {
 					if strings.HasPrefix(col.Name, hiddenPrefix) {
 						continue

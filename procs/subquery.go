@@ -21,6 +21,8 @@ type subquery struct {
 	vars map[string]int
 	mod  *module
 	node query.Node // nil: planned at each run
+	// existsOf marks the subquery of an EXISTS (see compiler.existsSpec).
+	existsOf bool
 	// correlated is set while compiling when a reference inside resolves
 	// to the enclosing query.
 	correlated bool
@@ -74,6 +76,9 @@ func (sq *subquery) each(f *frame, r rows.Row, fn func(rows.Row) (bool, error)) 
 	node := sq.node
 	if node == nil {
 		c := &compiler{e: f.s.e, mod: sq.mod, vars: sq.vars, f: f}
+		if sq.existsOf {
+			c.existsSpec, _ = sq.q.Body.(*tsql.QuerySpec)
+		}
 		p, err := c.queryPlan(sq.q, nil, false)
 		if err := c.firstErr(err); err != nil {
 			return err
@@ -141,10 +146,16 @@ func (c *compiler) scalarSubquery(x *tsql.SubqueryExpr, sc *rowScope) (*cexpr, e
 }
 
 func (c *compiler) existsCond(x *tsql.ExistsExpr, sc *rowScope) (condFn, error) {
+	// EXISTS reads whether a row comes, not its columns: its SELECT *
+	// asks the scan for none.
+	saved := c.existsSpec
+	c.existsSpec, _ = x.Query.Body.(*tsql.QuerySpec)
 	sq, err := c.subquery(x.Query, sc)
+	c.existsSpec = saved
 	if err != nil {
 		return nil, err
 	}
+	sq.existsOf = true
 	return func(f *frame, r rows.Row) (tri, error) {
 		if sq.done {
 			return boolTri(sq.exists), nil

@@ -116,6 +116,8 @@ func TestPrunedQueriesGiveTheFullResult(t *testing.T) {
 			"WHERE m.operation_id = e.execution_id AND m.message_time >= e.start_time) FROM SSISDB.catalog.executions e WHERE e.execution_id < 50"},
 		{"exists", "SELECT execution_id FROM SSISDB.catalog.executions e WHERE EXISTS (SELECT 1 FROM SSISDB.catalog.operations o " +
 			"WHERE o.operation_id = e.execution_id AND o.object_name IS NULL AND o.status = e.status)"},
+		{"exists with star", "IF EXISTS (SELECT * FROM SSISDB.catalog.executions WHERE status = 9) SELECT 1 ELSE SELECT 0; " +
+			"SELECT COUNT(*) FROM SSISDB.catalog.folders f WHERE EXISTS (SELECT * FROM SSISDB.catalog.environments e WHERE e.folder_id = f.folder_id)"},
 		{"not exists with star", "SELECT COUNT(*) FROM SSISDB.catalog.executions e WHERE NOT EXISTS (SELECT * FROM SSISDB.catalog.event_messages m WHERE m.operation_id = e.execution_id AND m.threadID = 2)"},
 		{"in subquery", "SELECT execution_id, package_name FROM SSISDB.catalog.executions WHERE execution_id IN " +
 			"(SELECT operation_id FROM SSISDB.catalog.event_messages WHERE threadID = 2 AND operation_id % 7 = 0)"},
