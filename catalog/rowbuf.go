@@ -48,10 +48,32 @@ func (w *rowBuf) reset() {
 
 // release drops the references the buffer's values hold (strings and
 // slices of the catalog's state).
+// The NULLs of skipped columns hold no references and stay, so that the
+// next scan with the same mask (the seeks of a join, one per outer row)
+// starts with them in place (see keeps).
 func (w *rowBuf) release() {
 	w.reset()
-	clear(w.vals[:max(w.high, w.filled)])
-	w.high, w.filled = 0, 0
+	end := max(w.high, w.filled)
+	if w.skip == nil {
+		clear(w.vals[:end])
+		w.filled = 0
+	} else {
+		width := len(w.cols)
+		vals := w.vals[:end]
+		for k := range vals {
+			if !w.skip[k%width] {
+				vals[k] = sqltype.Value{}
+			}
+		}
+	}
+	w.high = 0
+}
+
+// keeps reports whether a buffer released after a scan with mask prev
+// still holds the NULLs a scan with mask skip needs: the same mask of the
+// same projected source.
+func keeps(prev, skip []bool) bool {
+	return len(skip) > 0 && len(prev) == len(skip) && &prev[0] == &skip[0]
 }
 
 // check panics on a producer that ended a chunk inside a row: a

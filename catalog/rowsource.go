@@ -152,10 +152,12 @@ func getScan(cols []rows.Column) *scan {
 func putScan(x *scan) {
 	x.w.release()
 	vals, ids, names, perms := x.w.vals, x.ids, x.names, x.perms
+	skip, filled := x.w.skip, x.w.filled
 	clear(names)
 	*x = scan{}
 	if cap(vals) <= 2*chunkValues {
 		x.w.vals = vals[:0]
+		x.w.skip, x.w.filled = skip, filled
 	}
 	if cap(ids)+cap(names)+cap(perms) <= 4096 {
 		x.ids, x.names, x.perms = ids[:0], names[:0], perms[:0]
@@ -350,6 +352,10 @@ var (
 func (v *source) run(ctx context.Context, prod producer, key sqltype.Value, fn func(rows.Row) bool) error {
 	x := getScan(v.def.cols)
 	defer putScan(x)
+	if !keeps(x.w.skip, v.skip) {
+		// The pooled buffer's NULLs are another mask's.
+		x.w.filled = 0
+	}
 	if v.def.pre != nil {
 		x.extra = v.def.pre(v.c)
 	}
