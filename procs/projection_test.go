@@ -145,6 +145,7 @@ func TestScansAskForTheColumnsTheQueryReads(t *testing.T) {
 		{"CREATE TABLE #u (k bigint, v int); INSERT #u VALUES (4, 0); UPDATE u SET v = w.e FROM #u u JOIN wide w ON w.a = u.k; SELECT * FROM #u", []string{"a e"}},
 		{"SELECT TOP 2 a, c FROM wide ORDER BY a FOR XML PATH('r'), ROOT('x')", []string{"a c"}},
 		{"DECLARE k CURSOR FOR SELECT c FROM wide WHERE b = 1 ORDER BY a; OPEN k; FETCH NEXT FROM k; FETCH NEXT FROM k; CLOSE k; DEALLOCATE k", []string{"a b c"}},
+		{"SELECT a FROM wide w ORDER BY (SELECT MAX(v.e) FROM wide v WHERE v.b = w.b), a", []string{"a b", "b e"}},
 		{"SELECT nosuch FROM wide", nil},
 	}
 	for _, tt := range tests {
