@@ -11,6 +11,7 @@ import (
 	"github.com/ssisdb-emulator/ssisdb-emulator/catalog"
 	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/ispac"
 	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/rows"
+	"github.com/ssisdb-emulator/ssisdb-emulator/catalog/sqltype"
 	"github.com/ssisdb-emulator/ssisdb-emulator/procs/scripttest"
 	"github.com/ssisdb-emulator/ssisdb-emulator/tds"
 )
@@ -286,5 +287,67 @@ func checkProjected(t *testing.T, strict bool, cols []rows.Column, need []bool, 
 				t.Fatalf("row %d column %s, not needed: %#v, want a NULL %v", r, cols[i].Name, v, cols[i].Type)
 			}
 		}
+	}
+}
+
+// TestPooledBuffersKeepNoOtherMasksNulls: scans share pooled buffers, and
+// a buffer keeps the NULLs of its last mask for the next scan of the same
+// projected source. Seeks and scans of two projections of one view (status
+// alone, everything but status) and of the view itself, interleaved, each
+// give the full scan's values in their columns.
+func TestPooledBuffersKeepNoOtherMasksNulls(t *testing.T) {
+	cat, _, _ := projected(t, 130)
+	ctx := context.Background()
+	sa, err := cat.CallerFor("sa")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, _ := cat.View(catalog.SSISDB, "catalog", "executions", sa)
+	cols := src.Columns()
+	statusOnly, allButStatus := make([]bool, len(cols)), make([]bool, len(cols))
+	for i, c := range cols {
+		statusOnly[i] = c.Name == "status"
+		allButStatus[i] = c.Name != "status"
+	}
+	var full []rows.Row
+	if err := src.Scan(ctx, func(r rows.Row) bool { full = append(full, slices.Clone(r)); return true }); err != nil {
+		t.Fatal(err)
+	}
+	byID := map[int64]rows.Row{}
+	for _, r := range full {
+		byID[r[0].Int64()] = r
+	}
+	sources := []struct {
+		need []bool
+		src  rows.Source
+	}{
+		{statusOnly, src.(rows.Projector).Project(statusOnly)},
+		{allButStatus, src.(rows.Projector).Project(allButStatus)},
+		{nil, src},
+	}
+	for round := range 30 {
+		s := sources[round%len(sources)]
+		need := s.need
+		if need == nil {
+			need = slices.Repeat([]bool{true}, len(cols))
+		}
+		var got []rows.Row
+		collect := func(r rows.Row) bool { got = append(got, slices.Clone(r)); return true }
+		if round%2 == 0 {
+			if err := s.src.Scan(ctx, collect); err != nil {
+				t.Fatal(err)
+			}
+			checkProjected(t, true, cols, need, got, full)
+			continue
+		}
+		// Seeks of a few ids, one scan each (as a join's inner side).
+		var want []rows.Row
+		for _, id := range []int64{3, 77, 130, 5} {
+			if err := s.src.(rows.Seeker).Seek(ctx, 0, sqltype.NewBigInt(id), collect); err != nil {
+				t.Fatal(err)
+			}
+			want = append(want, byID[id])
+		}
+		checkProjected(t, true, cols, need, got, want)
 	}
 }
