@@ -622,11 +622,19 @@ func (s *Store) apply(batches []*batch) error {
 	}
 	var ranges []rowOp
 	final := make(map[rowKey]rowOp, n)
+	// msgKeys indexes final's messages rows by operation, so that deleting
+	// one operation's messages does not scan final: a retention cleanup
+	// deletes the messages of 100,000 operations in one batch.
+	msgKeys := map[int64][]rowKey{}
 	for _, b := range batches {
 		for _, o := range b.ops {
 			switch o.kind {
 			case opPut, opDelete:
-				final[rowKey{o.t, o.k1, o.k2, o.s}] = o
+				k := rowKey{o.t, o.k1, o.k2, o.s}
+				if _, seen := final[k]; !seen && o.t == tMessages {
+					msgKeys[o.k1] = append(msgKeys[o.k1], k)
+				}
+				final[k] = o
 			case opDeleteAll:
 				ranges = append(ranges, o)
 				for k := range final {
@@ -634,13 +642,15 @@ func (s *Store) apply(batches []*batch) error {
 						delete(final, k)
 					}
 				}
+				if o.t == tMessages {
+					clear(msgKeys)
+				}
 			case opDeleteMessages:
 				ranges = append(ranges, o)
-				for k := range final {
-					if k.t == tMessages && k.k1 == o.k1 {
-						delete(final, k)
-					}
+				for _, k := range msgKeys[o.k1] {
+					delete(final, k)
 				}
+				delete(msgKeys, o.k1)
 			}
 		}
 	}
