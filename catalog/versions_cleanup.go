@@ -77,6 +77,7 @@ func (c *Catalog) cleanupVersions(tx *Tx, sc *secCtx) (res VersionCleanupResult,
 		s.changes(tx).project(p.ID)
 	}
 	c.setStatus(tx, op, StatusSucceeded)
+	c.log.Info("project version cleanup", "operation_id", op.ID, "removed", res.Removed, "projects", res.Projects)
 	return res, nil
 }
 
