@@ -18,6 +18,7 @@ type MaintenanceJob struct {
 	c *Catalog
 
 	mu      sync.Mutex
+	running sync.WaitGroup // a run in progress, which Stop waits for
 	timer   clock.Timer
 	stopped bool
 	runs    int
@@ -58,6 +59,8 @@ func (j *MaintenanceJob) fire() {
 		j.mu.Unlock()
 		return
 	}
+	j.running.Add(1)
+	defer j.running.Done()
 	j.mu.Unlock()
 	res, err := j.c.RunMaintenance(context.Background())
 	if err != nil {
@@ -70,14 +73,16 @@ func (j *MaintenanceJob) fire() {
 	j.schedule()
 }
 
-// Stop cancels the schedule; a run in progress completes.
+// Stop cancels the schedule and waits for a run in progress to complete,
+// so that a caller closing the data directory next loses none of it.
 func (j *MaintenanceJob) Stop() {
 	j.mu.Lock()
-	defer j.mu.Unlock()
 	j.stopped = true
 	if j.timer != nil {
 		j.timer.Stop()
 	}
+	j.mu.Unlock()
+	j.running.Wait()
 }
 
 // Runs reports how many times the job has run, and the last run's result

@@ -43,8 +43,11 @@ type Emulator struct {
 	Engine  *procs.Engine
 	TDS     *tds.Server
 	// Store is the data directory (nil without data_dir).
-	Store   *store.Store
-	metrics *metrics
+	Store *store.Store
+	// Maintenance is the daily SSIS Server Maintenance Job (retention and
+	// project-version cleanup at 00:00 on the clock).
+	Maintenance *catalog.MaintenanceJob
+	metrics     *metrics
 
 	tdsLn, httpLn net.Listener
 	httpSrv       *http.Server
@@ -174,6 +177,7 @@ func New(cfg Config, opts Options) (em *Emulator, err error) {
 			return nil, &ConfigError{Source: "config", Key: fmt.Sprintf("seed[%d]", i), Msg: err.Error()}
 		}
 	}
+	e.Maintenance = e.Catalog.StartMaintenanceJob(e.ctx)
 	e.metrics.watch(e.TDS, e.Master, e.Catalog)
 	return e, nil
 }
@@ -354,6 +358,7 @@ func (e *Emulator) Close(ctx context.Context) error {
 		if e.tdsLn != nil {
 			err = e.TDS.Shutdown(ctx)
 		}
+		e.Maintenance.Stop()
 		e.Master.Stop()
 		e.cancel()
 		e.wg.Wait()
