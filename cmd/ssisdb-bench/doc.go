@@ -282,7 +282,7 @@ func renderProbes(b *strings.Builder, r *results) {
 		}
 		w("| %s | %s | %s | |\n", p.Name, rows, ms(p.Took))
 	}
-	w("\nThese run over TDS against the catalog as the load left it. The sizes the issue names (a join at 100,000 messages, GROUP BY status over 1,000,000 executions, point lookups at 1,000 and 1,000,000) are measured in process by the packages' benchmarks below: `procs/ssisdb` CatalogJoin and CatalogGroupBy (over the catalog's views, with their scan baselines), `procs` GroupByMillion and JoinMessages (the engine over plain row sources), `catalog` ExecutionLookup and `procs/ssisdb` CatalogPointLookup. A query the engine refuses shows its error here.\n\n")
+	w("\nThese run over TDS against the catalog as the load left it. The sizes the issue names (a join at 100,000 messages, GROUP BY status over 1,000,000 executions, point lookups at 1,000 and 1,000,000) are measured in process by the packages' benchmarks below: `procs/ssisdb` CatalogJoin and CatalogGroupBy (over the catalog's views, with their scan baselines), `procs` GroupByMillion and JoinMessages (the engine over plain row sources), `catalog` ExecutionLookup and `procs/ssisdb` CatalogPointLookup, and `procs/querybench` (the engine over a catalog of 1,000,000 executions: GroupByStatus with its peak heap, NewestExecutions, InListLookup, PollLookup, and Projection, each query with all of a view's columns built next to only the ones it reads). A query the engine refuses shows its error here.\n\n")
 }
 
 func renderGoBench(b *strings.Builder, r *results) {
@@ -291,7 +291,7 @@ func renderGoBench(b *strings.Builder, r *results) {
 	}
 	w := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
 	w("## Package benchmarks (`go test -bench`)\n\n")
-	w("Each package's own benchmarks, run once with `-benchmem`. Their baselines are the packages' own: `ParseOnly` for `ParseCompile` (the parser's share), `scan-baseline` for `seek` (a lookup without the index), `DispatchQueue/queue=100` for the deeper queues, `inflight=1` for the saturated dispatch figures.\n\n")
+	w("Each package's own benchmarks, run once with `-benchmem`. Their baselines are the packages' own: `ParseOnly` for `ParseCompile` (the parser's share), `scan-baseline` for `seek` (a lookup without the index), `DispatchQueue/queue=100` for the deeper queues, `inflight=1` for the saturated dispatch figures, `sort-baseline` for the newest-N walks (a key hidden as `execution_id + 0`, so the rows are sorted), `in-scan-baseline` for IN-list seeks, `all-columns` for `pruned`.\n\n")
 	pkgs := []string{}
 	for _, gb := range r.GoBench {
 		if !slices.Contains(pkgs, gb.Pkg) {

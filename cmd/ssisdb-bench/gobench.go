@@ -20,7 +20,7 @@ type goBench struct {
 
 // benchPackages are the packages whose benchmarks the document reports.
 var benchPackages = []string{
-	"./tds/...", "./procs/tsql/", "./procs/", "./procs/ssisdb/", "./procs/builtin/",
+	"./tds/...", "./procs/tsql/", "./procs/", "./procs/querybench/", "./procs/ssisdb/", "./procs/builtin/",
 	"./catalog/", "./catalog/scaleout/", "./catalog/sqltype/", "./cmd/ssisdb-emulator/console/",
 }
 
