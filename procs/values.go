@@ -43,21 +43,19 @@ func compareValues(a, b sqltype.Value) (int, error) {
 }
 
 // compareIn is compareValues in a running statement: a string compared
-// with a date or time converts under the session's SET DATEFORMAT, as an
-// assignment does ('01/12/2026' is 1 December under dmy).
+// with a date or time converts as an assignment to it does, under the
+// session's SET DATEFORMAT ('01/12/2026' is 1 December under dmy).
 func compareIn(f *frame, a, b sqltype.Value) (int, error) {
-	if f != nil && f.s.dateFormat != sqltype.DateMDY {
-		ak, bk := a.Type().Kind, b.Type().Kind
+	if f.dateFormat() != sqltype.DateMDY {
 		var err error
 		switch {
-		case ak.IsString() && bk.IsDateTime():
-			if a, err = sqltype.ConvertWith(a, b.Type(), sqltype.ConvertOptions{Implicit: true, DateFormat: f.s.dateFormat}); err != nil {
-				return 0, err
-			}
-		case bk.IsString() && ak.IsDateTime():
-			if b, err = sqltype.ConvertWith(b, a.Type(), sqltype.ConvertOptions{Implicit: true, DateFormat: f.s.dateFormat}); err != nil {
-				return 0, err
-			}
+		case a.Kind().IsString() && b.Kind().IsDateTime():
+			a, err = f.assign(a, b.Type())
+		case b.Kind().IsString() && a.Kind().IsDateTime():
+			b, err = f.assign(b, a.Type())
+		}
+		if err != nil {
+			return 0, err
 		}
 	}
 	return sqltype.Compare(a, b, coll)
