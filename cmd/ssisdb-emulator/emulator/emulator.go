@@ -50,6 +50,7 @@ type Emulator struct {
 	metrics     *metrics
 
 	tdsLn, httpLn net.Listener
+	cert          *tls.Certificate // of the TDS and HTTPS listeners; nil when neither uses TLS
 	httpSrv       *http.Server
 
 	ctx    context.Context
@@ -147,10 +148,15 @@ func New(cfg Config, opts Options) (em *Emulator, err error) {
 	if err != nil {
 		return nil, &ConfigError{Source: "config", Key: "tls.mode", Msg: err.Error()}
 	}
+	if cfg.TLS.Mode != "off" || cfg.HTTPTLS {
+		// One certificate serves the TDS and the HTTPS listeners.
+		if e.cert, err = certificate(cfg); err != nil {
+			return nil, &ConfigError{Source: "config", Key: "tls.cert", Msg: "loading the TLS certificate: " + err.Error()}
+		}
+	}
 	e.TDS, err = tds.NewServer(tds.Config{
 		TLS:            tlsMode,
-		CertFile:       cfg.TLS.Cert,
-		KeyFile:        cfg.TLS.Key,
+		Certificate:    e.cert,
 		ServerName:     cfg.ServerName,
 		MaxConnections: cfg.Limits.MaxConnections,
 		MaxMessageSize: cfg.Limits.MaxMessageSize,
@@ -282,27 +288,24 @@ func (e *Emulator) Listen() error {
 			return listenError("http_addr", e.cfg.HTTPAddr, err)
 		}
 		if e.cfg.HTTPTLS {
-			cert, err := e.httpCertificate()
-			if err != nil {
-				ln.Close()
-				hl.Close()
-				return &ConfigError{Source: "config", Key: "tls.cert", Msg: err.Error()}
-			}
-			hl = tls.NewListener(hl, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
+			hl = tls.NewListener(hl, &tls.Config{Certificates: []tls.Certificate{*e.cert}, MinVersion: tls.VersionTLS12})
 		}
 		e.httpLn = hl
 	}
 	return nil
 }
 
-// httpCertificate is the certificate of the HTTPS listener: the
-// configured one, or one generated for the server name (the TDS listener
-// makes its own the same way).
-func (e *Emulator) httpCertificate() (tls.Certificate, error) {
-	if e.cfg.TLS.Cert != "" {
-		return tls.LoadX509KeyPair(e.cfg.TLS.Cert, e.cfg.TLS.Key)
+// certificate is the listeners' certificate: the configured one, or one
+// generated for the server name.
+func certificate(cfg Config) (*tls.Certificate, error) {
+	var cert tls.Certificate
+	var err error
+	if cfg.TLS.Cert != "" {
+		cert, err = tls.LoadX509KeyPair(cfg.TLS.Cert, cfg.TLS.Key)
+	} else {
+		cert, err = tds.SelfSignedCertificate(strings.ToLower(cfg.ServerName))
 	}
-	return tds.SelfSignedCertificate(strings.ToLower(e.cfg.ServerName))
+	return &cert, err
 }
 
 func listenError(key, addr string, err error) error {
